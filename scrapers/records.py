@@ -1,0 +1,99 @@
+"""Validated records that scrapers produce and the single importer consumes.
+
+Scrapers are pure: bytes in, these records out. Natural keys are defined here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class Mechanism(StrEnum):
+    UPR = "upr"
+    PACE = "pace"
+    COE_EXEC = "coe_exec"
+
+
+class Position(StrEnum):
+    PENDING = "pending"
+    SUPPORTED = "supported"
+    PARTIALLY_SUPPORTED = "partially_supported"
+    NOTED = "noted"
+
+
+class Implementation(StrEnum):
+    UNKNOWN = "unknown"
+    NOT_IMPLEMENTED = "not_implemented"
+    PARTIALLY_IMPLEMENTED = "partially_implemented"
+    IMPLEMENTED = "implemented"
+
+
+class DocumentKind(StrEnum):
+    WG_REPORT = "wg_report"
+    ADDENDUM = "addendum"
+    THEMATIC_LIST = "thematic_list"
+    UPR_INFO_ENTITY = "upr_info_entity"
+    PACE_TEXT = "pace_text"
+    EXEC_RECORD = "exec_record"
+    SAMPLE = "sample"
+
+
+def recommendation_key(mechanism: str, state_iso3: str, review_ref: str | int, paragraph: str) -> str:
+    """The natural key of a recommendation, e.g. ``upr/AZE/2/109.3``."""
+    return f"{mechanism}/{state_iso3}/{review_ref}/{paragraph}"
+
+
+def text_sha256(text: str) -> str:
+    """Hash of whitespace-normalised text: wording changes are detected, reflowing is not."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+class ScrapedDocument(BaseModel):
+    """Metadata of one source document; its bytes travel beside it."""
+
+    mechanism: Mechanism
+    kind: DocumentKind
+    symbol: str | None = None
+    title: str | None = None
+    state_under_review: str | None = None  # ISO3
+    cycle: int | None = None
+    wg_session: int | None = None
+    published_on: date | None = None
+    language: str = "en"
+    source_url: str
+    content_type: str
+    sha256: str
+    size: int
+    parser: str
+    parser_version: str
+    is_sample: bool = False
+
+
+class ScrapedRecommendation(BaseModel):
+    """One recommendation as a document states it, with the position that document gives."""
+
+    key: str
+    mechanism: Mechanism
+    state: str  # ISO3 of the state under review
+    cycle: int | None = None
+    paragraph: str
+    text: str
+    recommending_states: list[str] = Field(default_factory=list)  # ISO3 where known, else as printed
+    recommending_states_raw: list[str] = Field(default_factory=list)
+    position: Position
+    position_wording: str
+    effective_on: date | None = None
+    source_url: str
+    evidence: str | None = None  # e.g. "A/HRC/24/13 para. 109"
+
+
+class ParsedDocument(BaseModel):
+    """What a parse function returns: the document and the recommendations it states."""
+
+    document: ScrapedDocument
+    recommendations: list[ScrapedRecommendation]
+    warnings: list[str] = Field(default_factory=list)
