@@ -1,0 +1,59 @@
+"""`/api/v1/changes`: the change-event log, oldest first, for clients that poll."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from service.db import get_session
+from service.errors import InvalidParameter
+from service.models import ChangeEvent
+from service.pagination import Page, decode_cursor, encode_cursor
+
+router = APIRouter(prefix="/api/v1/changes", tags=["changes"])
+
+
+class ChangeOut(BaseModel):
+    id: str
+    cursor: str
+    type: str
+    state: str | None
+    mechanism: str | None
+    recommendation_id: int | None
+    baseline: bool
+    created_at: datetime
+    data: dict[str, Any]
+
+
+@router.get("", response_model=Page[ChangeOut], summary="Change events since a cursor")
+def list_changes(session: Annotated[Session, Depends(get_session)],
+                 since: Annotated[str | None, Query(max_length=200,
+                                                    description="`cursor` of the last event seen")] = None,
+                 type: Annotated[str | None, Query(max_length=64)] = None,
+                 state: Annotated[str | None, Query(max_length=3)] = None,
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Page[ChangeOut]:
+    """Each item carries a `cursor`; pass the last one as `since` to get only newer events."""
+    conds = []
+    if type:
+        conds.append(ChangeEvent.type == type)
+    if state:
+        conds.append(ChangeEvent.state == state.upper())
+    total = session.execute(select(func.count()).select_from(ChangeEvent).where(*conds)).scalar_one()
+    stmt = select(ChangeEvent).where(*conds)
+    if since:
+        last = decode_cursor(since, 1)[0]
+        if not isinstance(last, int):
+            raise InvalidParameter("since: not a cursor returned by this API")
+        stmt = stmt.where(ChangeEvent.id > last)
+    rows = list(session.execute(stmt.order_by(ChangeEvent.id).limit(limit + 1)).scalars())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [ChangeOut(id=e.event_id, cursor=encode_cursor([e.id]), type=e.type, state=e.state,
+                       mechanism=e.mechanism, recommendation_id=e.recommendation_id,
+                       baseline=e.baseline, created_at=e.created_at, data=e.payload) for e in rows]
+    return Page(items=items, total=total, next=items[-1].cursor if more else None)

@@ -1,0 +1,172 @@
+"""The `recwatch` command: serve, db, parse, import, scrape, demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from scrapers.errors import ScrapeError
+from scrapers.records import ParsedDocument
+from service import migrate
+from service.config import get_settings
+from service.db import get_engine, session_scope
+from service.ingest import pipeline
+from service.ingest.pipeline import RunReport
+
+app = typer.Typer(help="recwatch: track human-rights recommendations and what states do about them.",
+                  no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema and maintenance.", no_args_is_help=True)
+scrape_app = typer.Typer(help="Fetch from a live source now and import.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(scrape_app, name="scrape")
+
+err = Console(stderr=True)
+
+
+def _upgrade_and_seed() -> None:
+    from service.states.seed import seed_states
+
+    migrate.upgrade(get_settings().effective_database_url)
+    with session_scope() as session:
+        seed_states(session)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations and seed the list of states."""
+    _upgrade_and_seed()
+    err.print(f"database at revision {migrate.current_revision(get_engine())}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's migration revision and whether it is the newest."""
+    engine = get_engine()
+    current = migrate.current_revision(engine)
+    print(f"{current or 'empty'} (head {migrate.head_revision()})")
+    raise typer.Exit(0 if migrate.is_current(engine) else 1)
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="TCP port")] = 8000) -> None:
+    """Run the service: on the embedded SQLite default it migrates itself first."""
+    import uvicorn
+
+    from service.main import create_app
+
+    settings = get_settings()
+    if settings.is_embedded:
+        _upgrade_and_seed()
+    elif not migrate.is_current(get_engine()):
+        err.print("[red]the database is not at the newest migration: run `recwatch db upgrade`[/]")
+        raise typer.Exit(1)
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+def _print_jsonl(parsed: ParsedDocument, source: str) -> None:
+    for rec in parsed.recommendations:
+        row = {"source": source, "paragraph": rec.paragraph, "text": rec.text,
+               "recommending_states": rec.recommending_states, "position": rec.position.value,
+               "position_wording": rec.position_wording, "state_under_review": rec.state,
+               "mechanism": rec.mechanism.value, "key": rec.key}
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _print_table(parsed: ParsedDocument, source: str) -> None:
+    table = Table(title=f"{source} — {parsed.document.symbol or ''} {parsed.document.state_under_review or ''}")
+    for col in ("paragraph", "position", "recommending states", "text"):
+        table.add_column(col, overflow="fold")
+    for rec in parsed.recommendations:
+        table.add_row(rec.paragraph, rec.position.value, ", ".join(rec.recommending_states),
+                      rec.text[:160])
+    Console().print(table)
+
+
+@app.command()
+def parse(paths: Annotated[list[Path], typer.Argument(help="Documents to parse")],
+          format: Annotated[str, typer.Option("--format", help="jsonl or table")] = "jsonl") -> None:
+    """Parse documents and print their recommendations; never touches the database."""
+    if format not in ("jsonl", "table"):
+        err.print("--format must be jsonl or table")
+        raise typer.Exit(2)
+    failed = 0
+    for path in paths:
+        try:
+            data = path.read_bytes()
+            parsed = pipeline.detect_parser()(data, path.resolve().as_uri())
+        except (OSError, ScrapeError) as exc:
+            failed += 1
+            reason = exc.reason if isinstance(exc, ScrapeError) else exc.strerror or str(exc)
+            err.print(f"{path}: {reason}", markup=False, highlight=False)
+            continue
+        (_print_jsonl if format == "jsonl" else _print_table)(parsed, str(path))
+    raise typer.Exit(1 if failed else 0)
+
+
+def _report(report: RunReport, label: str) -> None:
+    if report.ok and report.result is not None:
+        r = report.result
+        err.print(f"{label}: run {report.run_id} {report.outcome.value} — {r.inserted} inserted, "
+                  f"{r.updated} updated, {r.unchanged} unchanged, {r.rejected} rejected",
+                  markup=False, highlight=False)
+        return
+    reason = "; ".join(e["message"] for e in report.errors) or "failed"
+    err.print(f"{label}: {reason} (run {report.run_id} {report.outcome.value})",
+              markup=False, highlight=False)
+
+
+@app.command("import")
+def import_(paths: Annotated[list[Path], typer.Argument(help="Documents saved on disk")],
+            symbol: Annotated[str | None, typer.Option(help="UN symbol, e.g. A/HRC/24/13")] = None,
+            state: Annotated[str | None, typer.Option(help="State under review (ISO3)")] = None,
+            cycle: Annotated[int | None, typer.Option(help="UPR cycle")] = None) -> None:
+    """Archive, parse and import documents; detected metadata can be overridden."""
+    _upgrade_if_embedded()
+    settings, engine = get_settings(), get_engine()
+    failed = 0
+    for path in paths:
+        report = pipeline.import_path(engine, settings, path,
+                                      parser=pipeline.detect_parser(symbol=symbol, state=state,
+                                                                    cycle=cycle))
+        _report(report, str(path))
+        failed += not report.ok
+    raise typer.Exit(1 if failed else 0)
+
+
+@scrape_app.command("upr-reports")
+def scrape_upr_reports(symbol: Annotated[list[str], typer.Option(help="WG report symbol(s)")]) -> None:
+    """Fetch Working Group reports by UN symbol from the UN document system and import them."""
+    _upgrade_if_embedded()
+    settings, engine = get_settings(), get_engine()
+    failed = 0
+    for sym in symbol:
+        report = pipeline.scrape_symbol(engine, settings, sym)
+        _report(report, sym)
+        failed += not report.ok
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def demo() -> None:
+    """Load the small fictional sample review (clearly labelled as sample data)."""
+    from service.sample import load_sample
+
+    _upgrade_if_embedded()
+    report = load_sample(get_engine(), get_settings())
+    _report(report, "sample")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _upgrade_if_embedded() -> None:
+    if get_settings().is_embedded:
+        _upgrade_and_seed()
+    elif not migrate.is_current(get_engine()):
+        err.print("the database is not at the newest migration: run `recwatch db upgrade`")
+        raise typer.Exit(1)

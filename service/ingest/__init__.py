@@ -1,0 +1,1 @@
+"""The single importer: scraped records in, rows, status events and change events out."""

@@ -1,0 +1,62 @@
+"""The one place that writes change events (the outbox), with payloads receivers can use alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from service.models import ChangeEvent, Document, Recommendation
+
+
+class EventType:
+    RECOMMENDATION_CREATED = "recommendation.created"
+    POSITION_CHANGED = "recommendation.position_changed"
+    IMPLEMENTATION_CHANGED = "recommendation.implementation_changed"
+    TEXT_CHANGED = "recommendation.text_changed"
+    DOCUMENT_PUBLISHED = "document.published"
+    SOURCE_FAILING = "source.failing"
+    SOURCE_RECOVERED = "source.recovered"
+
+
+def recommendation_summary(rec: Recommendation) -> dict[str, Any]:
+    return {
+        "id": rec.id, "key": rec.key, "state": rec.state, "mechanism": rec.mechanism,
+        "cycle": rec.cycle, "paragraph": rec.paragraph, "text": rec.text,
+        "position": rec.position, "implementation": rec.implementation,
+        "api_url": f"/api/v1/recommendations/{rec.id}",
+    }
+
+
+def document_summary(doc: Document | None) -> dict[str, Any] | None:
+    if doc is None:
+        return None
+    return {"id": doc.id, "symbol": doc.symbol, "kind": doc.kind, "url": doc.url,
+            "published_on": doc.published_on.isoformat() if doc.published_on else None,
+            "api_url": f"/api/v1/documents/{doc.id}"}
+
+
+def emit(session: Session, type_: str, *, payload: dict[str, Any], state: str | None = None,
+         mechanism: str | None = None, recommendation_id: int | None = None,
+         baseline: bool = False) -> ChangeEvent:
+    """Append one change event in the caller's transaction, so it commits with the change."""
+    event = ChangeEvent(type=type_, state=state, mechanism=mechanism,
+                        recommendation_id=recommendation_id, payload=payload, baseline=baseline)
+    session.add(event)
+    return event
+
+
+def emit_recommendation(session: Session, type_: str, rec: Recommendation, *,
+                        old: Any = None, new: Any = None, document: Document | None = None,
+                        baseline: bool = False) -> ChangeEvent:
+    payload: dict[str, Any] = {"recommendation": recommendation_summary(rec),
+                               "evidence": document_summary(document)}
+    if old is not None or new is not None:
+        payload["old"], payload["new"] = old, new
+    return emit(session, type_, payload=payload, state=rec.state, mechanism=rec.mechanism,
+                recommendation_id=rec.id, baseline=baseline)
+
+
+def emit_document(session: Session, doc: Document, *, baseline: bool = False) -> ChangeEvent:
+    return emit(session, EventType.DOCUMENT_PUBLISHED, payload={"document": document_summary(doc)},
+                state=doc.state, mechanism=doc.mechanism, baseline=baseline)

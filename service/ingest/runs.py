@@ -1,0 +1,60 @@
+"""Run records, committed in their own short transactions so a failed run stays visible."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session, select
+
+from service.models import RunOutcome, ScrapeRun
+from service.models._common import utcnow
+
+COUNTERS = ("fetched", "skipped_unchanged", "inserted", "updated", "unchanged", "rejected")
+
+
+def start_run(engine: Engine, source: str, *, trigger: str = "manual") -> int:
+    """Record a run as `running` and return its id."""
+    with Session(engine) as session:
+        run = ScrapeRun(source=source, trigger=trigger)
+        session.add(run)
+        session.commit()
+        return run.id
+
+
+def finish_run(engine: Engine, run_id: int, outcome: RunOutcome, *,
+               counts: dict[str, int] | None = None,
+               errors: list[dict[str, Any]] | None = None) -> ScrapeRun:
+    """Close a run with its outcome, counters and errors (each error: class, message, url)."""
+    with Session(engine, expire_on_commit=False) as session:
+        run = session.get(ScrapeRun, run_id)
+        if run is None:
+            raise LookupError(f"run {run_id} does not exist")
+        run.outcome = outcome
+        run.finished_at = utcnow()
+        for name, value in (counts or {}).items():
+            if name in COUNTERS:
+                setattr(run, name, value)
+        run.errors = list(errors or [])
+        session.add(run)
+        session.commit()
+        return run
+
+
+def close_stale_runs(engine: Engine) -> int:
+    """Mark runs left `running` by a crashed process as failed; returns how many."""
+    with Session(engine) as session:
+        result = session.execute(
+            update(ScrapeRun).where(ScrapeRun.outcome == RunOutcome.RUNNING).values(
+                outcome=RunOutcome.FAILED, finished_at=utcnow(),
+                errors=[{"class": "Interrupted", "message": "process ended before the run finished",
+                         "url": None}]))
+        session.commit()
+        return result.rowcount or 0
+
+
+def has_successful_run(session: Session, source: str) -> bool:
+    """A source's first successful run is a baseline that alerts nobody."""
+    return session.exec(select(ScrapeRun.id).where(
+        ScrapeRun.source == source, ScrapeRun.outcome.in_([RunOutcome.OK, RunOutcome.PARTIAL]))
+    ).first() is not None

@@ -1,0 +1,115 @@
+"""`/api/v1/recommendations`: the filtered list and the detail with its evidence trail."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from sqlmodel import Session
+
+from scrapers import countries
+from scrapers.records import Implementation, Mechanism, Position
+from service.config import Settings, get_settings
+from service.db import get_session
+from service.errors import InvalidParameter, NotFound
+from service.models import Document, Recommendation, RecommendingState
+from service.pagination import Page
+from service.recommendations import repository as repo
+from service.recommendations.schemas import (
+    DocumentRef,
+    ExternalRefOut,
+    RecommendationDetail,
+    RecommendationItem,
+    RecommendingStateOut,
+    ReviewRef,
+    Status,
+    StatusEventOut,
+    derive_status,
+)
+
+router = APIRouter(prefix="/api/v1/recommendations", tags=["recommendations"])
+
+SortParam = Literal["id", "-id", "updated_at", "-updated_at", "key", "-key", "state", "-state"]
+
+
+def state_code(value: str | None, name: str) -> str | None:
+    """Accept an ISO3 code or a state name; anything else is a clear 422."""
+    if value is None:
+        return None
+    code = countries.to_iso3(value)
+    if code is None:
+        raise InvalidParameter(f"{name}: unknown state {value!r}; use an ISO 3166 alpha-3 code")
+    return code
+
+
+def to_item(rec: Recommendation, states: list[RecommendingState]) -> RecommendationItem:
+    return RecommendationItem(
+        id=rec.id, key=rec.key, mechanism=rec.mechanism, state=rec.state, cycle=rec.cycle,
+        paragraph=rec.paragraph, text=rec.text, recommending_states=[s.state for s in states],
+        position=rec.position, implementation=rec.implementation,
+        status=derive_status(rec.position, rec.implementation), updated_at=rec.updated_at,
+        is_sample=rec.is_sample)
+
+
+def document_ref(doc: Document | None) -> DocumentRef | None:
+    if doc is None:
+        return None
+    return DocumentRef(id=doc.id, symbol=doc.symbol, kind=doc.kind, url=doc.url,
+                       published_on=doc.published_on, download_url=f"/api/v1/documents/{doc.id}/raw")
+
+
+@router.get("", response_model=Page[RecommendationItem], summary="List recommendations")
+def list_recommendations(
+    session: Annotated[Session, Depends(get_session)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    state: Annotated[str | None, Query(description="State under review (ISO3 or name)")] = None,
+    recommending_state: Annotated[str | None, Query(description="Recommending state")] = None,
+    mechanism: Mechanism | None = None,
+    cycle: Annotated[int | None, Query(ge=1, le=20)] = None,
+    position: Position | None = None,
+    implementation: Implementation | None = None,
+    status: Status | None = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=200, description="Words in the text")] = None,
+    sort: SortParam = "id",
+    limit: Annotated[int | None, Query(ge=1)] = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> Page[RecommendationItem]:
+    limit = min(limit or settings.page_size_default, settings.page_size_max)
+    flt = repo.RecommendationFilter(
+        state=state_code(state, "state"),
+        recommending_state=state_code(recommending_state, "recommending_state"),
+        mechanism=mechanism, cycle=cycle, position=position, implementation=implementation,
+        status=status, q=q)
+    rows, next_cursor = repo.list_page(session, flt, sort=sort, limit=limit, cursor=cursor)
+    states = repo.recommending_states_for(session, [r.id for r in rows])
+    return Page(items=[to_item(r, states[r.id]) for r in rows], total=repo.count(session, flt),
+                next=next_cursor)
+
+
+@router.get("/{recommendation_id}", response_model=RecommendationDetail,
+            summary="One recommendation with its status history and evidence")
+def get_recommendation(recommendation_id: int,
+                       session: Annotated[Session, Depends(get_session)]) -> RecommendationDetail:
+    bundle = repo.get_bundle(session, recommendation_id)
+    if bundle is None:
+        raise NotFound(f"recommendation {recommendation_id} does not exist")
+    rec, review = bundle.recommendation, bundle.review
+    item = to_item(rec, bundle.states)
+    return RecommendationDetail(
+        **item.model_dump(),
+        position_wording=rec.position_wording,
+        recommending_state_details=[
+            RecommendingStateOut(state=s.state, name=s.name_raw,
+                                 iso3=s.state if countries.state_by_iso3(s.state) else None)
+            for s in bundle.states],
+        review=ReviewRef(id=review.id, mechanism=review.mechanism, ref=review.ref, cycle=review.cycle,
+                         session=review.session, title=review.title),
+        source_document=document_ref(bundle.source_document),
+        history=[StatusEventOut(
+            id=e.id, axis=e.axis, old=e.old, new=e.new, wording=e.wording,
+            effective_on=e.effective_on, recorded_at=e.recorded_at, recorded_by=e.recorded_by,
+            evidence=e.evidence, evidence_url=e.evidence_url, document=document_ref(doc), note=e.note)
+            for e, doc in bundle.events],
+        external_refs=[ExternalRefOut(source=r.source, external_id=r.external_id, url=r.url)
+                       for r in bundle.external_refs],
+        first_seen_at=rec.first_seen_at)

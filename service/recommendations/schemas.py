@@ -1,0 +1,103 @@
+"""API shapes of recommendations: the list item and the detail with its evidence trail."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from scrapers.records import Implementation, Position
+
+
+class Status(StrEnum):
+    """The one word users see, derived from position and implementation (DESIGN.md §1)."""
+
+    IMPLEMENTED = "implemented"
+    PARTIALLY_IMPLEMENTED = "partially_implemented"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    PENDING = "pending"
+
+
+def derive_status(position: str, implementation: str) -> Status:
+    if implementation == Implementation.IMPLEMENTED:
+        return Status.IMPLEMENTED
+    if implementation == Implementation.PARTIALLY_IMPLEMENTED:
+        return Status.PARTIALLY_IMPLEMENTED
+    if position in (Position.SUPPORTED, Position.PARTIALLY_SUPPORTED):
+        return Status.ACCEPTED
+    if position == Position.NOTED:
+        return Status.REJECTED
+    return Status.PENDING
+
+
+class RecommendingStateOut(BaseModel):
+    state: str
+    name: str
+    iso3: str | None
+
+
+class RecommendationItem(BaseModel):
+    id: int
+    key: str
+    mechanism: str
+    state: str
+    cycle: int | None
+    paragraph: str
+    text: str
+    recommending_states: list[str]
+    position: str
+    implementation: str
+    status: Status
+    updated_at: datetime
+    is_sample: bool
+
+
+class DocumentRef(BaseModel):
+    id: int
+    symbol: str | None
+    kind: str
+    url: str | None
+    published_on: date | None
+    download_url: str
+
+
+class StatusEventOut(BaseModel):
+    id: int
+    axis: str
+    old: str | None
+    new: str
+    wording: str | None
+    effective_on: date | None
+    recorded_at: datetime
+    recorded_by: str
+    evidence: str | None
+    evidence_url: str | None
+    document: DocumentRef | None
+    note: str | None
+
+
+class ExternalRefOut(BaseModel):
+    source: str
+    external_id: str
+    url: str | None
+
+
+class ReviewRef(BaseModel):
+    id: int
+    mechanism: str
+    ref: str
+    cycle: int | None
+    session: int | None
+    title: str | None
+
+
+class RecommendationDetail(RecommendationItem):
+    position_wording: str | None
+    recommending_state_details: list[RecommendingStateOut]
+    review: ReviewRef
+    source_document: DocumentRef | None
+    history: list[StatusEventOut]
+    external_refs: list[ExternalRefOut]
+    first_seen_at: datetime
