@@ -91,3 +91,25 @@ def engine(settings: Settings) -> Iterator[Engine]:
     eng = make_engine(settings.effective_database_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def client(settings: Settings, engine: Engine):
+    """The real app against the test database (in-process ASGI transport)."""
+    from fastapi.testclient import TestClient
+    from sqlmodel import Session
+
+    from service.config import get_settings
+    from service.db import get_session
+    from service.main import create_app
+
+    app = create_app()
+
+    def _session():
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+
+    app.dependency_overrides[get_settings] = lambda: settings
+    app.dependency_overrides[get_session] = _session
+    with TestClient(app) as test_client:
+        yield test_client

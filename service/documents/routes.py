@@ -75,7 +75,7 @@ def list_documents(session: Annotated[Session, Depends(get_session)],
     counts = dict(session.execute(
         select(Recommendation.source_document_id, func.count())
         .where(Recommendation.source_document_id.in_([d.id for d in docs]))
-        .group_by(Recommendation.source_document_id)).tuples().all()) if docs else {}
+        .group_by(Recommendation.source_document_id)).all()) if docs else {}
     return Page(items=[_out(d, counts.get(d.id, 0)) for d in docs], total=total, next=nxt)
 
 

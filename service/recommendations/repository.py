@@ -160,7 +160,7 @@ def get_bundle(session: Session, recommendation_id: int) -> RecommendationBundle
         select(StatusEvent, Document).outerjoin(Document, StatusEvent.document_id == Document.id)
         .where(StatusEvent.recommendation_id == rec.id)
         .order_by(StatusEvent.effective_on.is_(None).desc(), StatusEvent.effective_on, StatusEvent.id)
-    ).tuples())
+    ))
     refs = list(session.execute(select(ExternalRef).where(ExternalRef.recommendation_id == rec.id)
                                 .order_by(ExternalRef.id)).scalars())
     source = session.get(Document, rec.source_document_id) if rec.source_document_id else None

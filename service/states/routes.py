@@ -49,7 +49,7 @@ def list_states(session: Annotated[Session, Depends(get_session)],
                 tracked: bool = False) -> Page[StateItem]:
     """Every state; `tracked=true` keeps only those with recommendations."""
     counts = dict(session.execute(select(Recommendation.state, func.count())
-                                  .group_by(Recommendation.state)).tuples().all())
+                                  .group_by(Recommendation.state)).all())
     rows = session.execute(select(State).order_by(State.iso3)).scalars().all()
     items = [StateItem(iso3=s.iso3, name=s.name, un_name=s.un_name, coe_member=s.coe_member,
                        recommendations=counts.get(s.iso3, 0))
@@ -74,7 +74,7 @@ def get_state(iso3: str, session: Annotated[Session, Depends(get_session)]) -> S
     for review_id, position, n in session.execute(
             select(Recommendation.review_id, Recommendation.position, func.count())
             .where(Recommendation.state == state.iso3)
-            .group_by(Recommendation.review_id, Recommendation.position)).tuples():
+            .group_by(Recommendation.review_id, Recommendation.position)):
         positions.setdefault(review_id, {})[position] = n
     summaries = [ReviewSummary(
         id=r.id, mechanism=r.mechanism, ref=r.ref, cycle=r.cycle, session=r.session, title=r.title,

@@ -1,0 +1,92 @@
+"""Position vocabularies, in one place: how documents word a State's position on recommendations.
+
+Two entry points: ``classify_lead_in`` reads the lead-in paragraph of a WG report block
+("The following recommendations enjoy the support of X:"), ``normalise_position`` maps short
+labels from thematic lists, UPR Info and UHRI ("Supported", "Noted", "Supported/Noted").
+"""
+
+from __future__ import annotations
+
+import re
+
+from scrapers.errors import LayoutChanged
+from scrapers.records import Position
+
+__all__ = ["classify_lead_in", "normalise_position"]
+
+_P = Position
+
+# Order matters: negative wordings before "enjoy"/"accept" (they contain them), partial before
+# plain support, and pending last, because supported and noted lead-ins also say "examined".
+_LEAD_IN_RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
+    (position, re.compile(pattern, re.IGNORECASE))
+    for position, pattern in (
+        (_P.NOTED, r"\b(?:did|do|does) not (?:enjoy|have|receive|obtain) (?:the |its )?support"),
+        (_P.NOTED, r"\bnot (?:be )?(?:supported|accepted)\b|\bcannot (?:be )?(?:support|accept)"),
+        (_P.NOTED, r"\b(?:could|can) not (?:be )?(?:support|accept)"),
+        (_P.NOTED, r"\b(?:were|was|are|is|been) rejected\b|\brejects?\b"),
+        (_P.NOTED, r"\b(?:will|shall) (?:thus |therefore )?be noted\b"),
+        (_P.NOTED, r"\b(?:examined by .{1,80}? and|(?:were|was|are|is|been)) noted\b"),
+        (_P.NOTED, r"\btakes? note of\b|\btook note of\b|\bnoted the following\b"),
+        (_P.PARTIALLY_SUPPORTED, r"\b(?:partially|partly) (?:supported|accepted)\b"),
+        (_P.PARTIALLY_SUPPORTED, r"\b(?:support|accept)s? (?:in part|partially)\b"),
+        (_P.PARTIALLY_SUPPORTED, r"\benjoys? (?:the |its )?(?:partial )?support\b[^.:]{0,60}\bin part\b"),
+        (_P.SUPPORTED, r"\benjoys? (?:the |its )?support\b"),
+        (_P.SUPPORTED, r"\b(?:already implemented|in the process of implementation)\b"),
+        (_P.SUPPORTED, r"\b(?:were|was|are|is|been) (?:accepted|supported)\b|\baccepts?\b"),
+        (_P.PENDING, r"\bwill be (?:examined|considered|studied)\b"),
+        (_P.PENDING, r"\bwill (?:examine|consider|study)\b.{0,80}\brecommendations?\b"),
+        (_P.PENDING, r"\bwill provide (?:its )?responses?\b"),
+        (_P.PENDING, r"\bresponses?\b.{0,120}\bwill be included in the outcome report\b"),
+    )
+)
+
+_SENTENCE_END = re.compile(r"(?<=[.:;])\s+(?=[A-Z(])")
+
+
+def classify_lead_in(text: str) -> tuple[Position, str]:
+    """Position stated by a WG-report lead-in paragraph, with the sentence that states it.
+
+    The wording is returned verbatim (whitespace collapsed), so nuances the Position enum cannot
+    hold, such as "already implemented or in the process of implementation", are kept.
+    An unclassifiable lead-in raises LayoutChanged: a new wording must be added here, not guessed.
+    """
+    flat = " ".join(text.split())
+    for position, pattern in _LEAD_IN_RULES:
+        match = pattern.search(flat)
+        if match:
+            return position, _sentence_around(flat, match.start())
+    raise LayoutChanged(f"unclassifiable lead-in paragraph: {flat[:160]!r}")
+
+
+def _sentence_around(flat: str, offset: int) -> str:
+    """The sentence of ``flat`` that contains ``offset``, without its final colon."""
+    start = 0
+    for boundary in _SENTENCE_END.finditer(flat):
+        if boundary.start() >= offset:
+            return flat[start : boundary.start()].rstrip(" :;")
+        start = boundary.end()
+    return flat[start:].rstrip(" :;")
+
+
+_LABELS: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
+    (position, re.compile(pattern, re.IGNORECASE))
+    for position, pattern in (
+        (_P.PARTIALLY_SUPPORTED, r"^(?:supported|accepted)\s*/\s*noted$|\bin part\b|\bpartial(?:ly)?\b"),
+        (_P.NOTED, r"^(?:noted|not supported|not accepted|rejected|did not enjoy (?:the )?support)\b"),
+        (_P.SUPPORTED, r"^(?:supported|accepted|already implemented|enjoys? (?:the )?support)\b"),
+        (_P.PENDING, r"^(?:pending|will be examined|under consideration|consideration|considered"
+         r"|examined|to be examined|deferred)$"),
+    )
+)
+
+
+def normalise_position(label: str) -> Position | None:
+    """Map a source's position label to a Position; None for labels we do not know (report them)."""
+    flat = " ".join(label.replace("\u2011", "-").split()).strip(" .;:").lower()
+    if not flat:
+        return None
+    for position, pattern in _LABELS:
+        if pattern.search(flat):
+            return position
+    return None
