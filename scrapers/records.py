@@ -73,6 +73,14 @@ class ScrapedDocument(BaseModel):
     is_sample: bool = False
 
 
+class ExternalId(BaseModel):
+    """An identifier of the same recommendation elsewhere (UPR Info sharedId, HUDOC-EXEC id...)."""
+
+    source: str
+    external_id: str
+    url: str | None = None
+
+
 class ScrapedRecommendation(BaseModel):
     """One recommendation as a document states it, with the position that document gives."""
 
@@ -89,11 +97,34 @@ class ScrapedRecommendation(BaseModel):
     effective_on: date | None = None
     source_url: str
     evidence: str | None = None  # e.g. "A/HRC/24/13 para. 109"
+    themes: list[str] = Field(default_factory=list)
+    sdgs: list[str] = Field(default_factory=list)
+    affected_persons: list[str] = Field(default_factory=list)
+    action_category: str | None = None
+    external_ids: list[ExternalId] = Field(default_factory=list)
+
+
+class ScrapedPosition(BaseModel):
+    """A state's answer to a recommendation it received earlier (addendum, later restatement).
+
+    `paragraph` is the full item number in the WG report (`122.17`), `key` its natural key.
+    """
+
+    key: str
+    paragraph: str
+    position: Position
+    wording: str  # the document's own words for this position
+    response_text: str | None = None  # a free-text reply or the explanation of a partial support
+    considered_implemented: bool = False  # "supported and considered already implemented"
+    evidence: str  # e.g. "A/HRC/43/15/Add.1 para. 3"
+    effective_on: date | None = None
+    source_url: str
 
 
 class ParsedDocument(BaseModel):
     """What a parse function returns: the document and the recommendations it states."""
 
     document: ScrapedDocument
-    recommendations: list[ScrapedRecommendation]
+    recommendations: list[ScrapedRecommendation] = Field(default_factory=list)
+    positions: list[ScrapedPosition] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

@@ -55,7 +55,8 @@ def db_current() -> None:
 
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="TCP port")] = 8000) -> None:
+          port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+          demo: Annotated[bool, typer.Option(help="Load the fictional sample first")] = False) -> None:
     """Run the service: on the embedded SQLite default it migrates itself first."""
     import uvicorn
 
@@ -67,6 +68,10 @@ def serve(host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.
     elif not migrate.is_current(get_engine()):
         err.print("[red]the database is not at the newest migration: run `recwatch db upgrade`[/]")
         raise typer.Exit(1)
+    if demo:
+        from service.sample import load_sample
+
+        _report(load_sample(get_engine(), settings), "sample")
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 
 

@@ -113,3 +113,12 @@ def client(settings: Settings, engine: Engine):
     app.dependency_overrides[get_session] = _session
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def source_server():
+    from tests.fakes.source_server import SourceServer
+
+    server = SourceServer().start()
+    yield server
+    server.stop()

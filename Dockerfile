@@ -1,0 +1,18 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    RECWATCH_DATA_DIR=/data
+
+WORKDIR /app
+COPY pyproject.toml README.md alembic.ini ./
+COPY service ./service
+COPY scrapers ./scrapers
+COPY migrations ./migrations
+RUN pip install --no-cache-dir . && useradd --system --home /data recwatch \
+    && mkdir -p /data && chown recwatch /data
+
+USER recwatch
+VOLUME ["/data"]
+EXPOSE 8000
+CMD ["recwatch", "serve", "--host", "0.0.0.0"]

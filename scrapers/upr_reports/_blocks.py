@@ -1,0 +1,173 @@
+"""Find the "Conclusions and/or recommendations" section and cut it into lead-ins and items.
+
+Works on cleaned text lines (see scrapers.text). A block is one numbered lead-in paragraph with
+the items printed under it. Item numbers must increase under their lead-in, which is what tells
+a real item start ("109.3", "1.") from a number that merely begins a wrapped line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from scrapers.errors import LayoutChanged
+
+_HEADING = re.compile(
+    r"^(?:[IVX]{1,4}\.?\s+)?conclusions\s+and(?:/or)?\s+recommendations\s*[*\u2217\d]*\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_END_ANCHOR = re.compile(
+    r"^\d{1,3}\.\s*All\s+conclusions\s+and/or\s+recommendations\b", re.IGNORECASE | re.MULTILINE
+)
+_AFTER_SECTION = re.compile(r"^(?:Annex\b|[IVX]{1,4}\.\s+[A-Z])", re.MULTILINE)
+_DOTTED = re.compile(r"^(\d{1,3})\.(\d{1,3})(?!\d)\.?\s*(?=\S)")
+_BARE = re.compile(r"^(\d{1,3})\.(?![\d.])\s*(?=\S)")
+_LEAD_IN_WORDS = re.compile(r"recommendation|all conclusions", re.IGNORECASE)
+_TERMINATED = re.compile(r"[;.):]\s*$")
+MAX_GAP = 3  # a larger jump in item numbers is a number inside text, not an item
+MISPRINT_SPAN = 2  # "112.3" printed under lead-in 111 (A/HRC/23/6) is read as 111.3
+
+
+@dataclass(slots=True)
+class Item:
+    """One printed item: its paragraph, its number under it, and its lines as printed."""
+
+    para: int
+    number: int
+    printed: str
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def paragraph(self) -> str:
+        return f"{self.para}.{self.number}"
+
+
+@dataclass(slots=True)
+class Block:
+    """A numbered paragraph of the section and the items printed under it."""
+
+    number: int
+    lead_lines: list[str] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    style: str | None = None  # "dotted" (109.3) or "bare" (1., under para 69)
+
+    @property
+    def lead_in(self) -> str:
+        return " ".join(self.lead_lines)
+
+    @property
+    def last(self) -> int:
+        return self.items[-1].number if self.items else 0
+
+
+def find_section(text: str, warnings: list[str]) -> str:
+    """Text between the conclusions heading and the closing "All conclusions ..." paragraph."""
+    heading = _HEADING.search(text)
+    if heading is None:
+        raise LayoutChanged("no 'Conclusions and/or recommendations' heading: not a WG report?")
+    body = text[heading.end() :]
+    end = _END_ANCHOR.search(body)
+    if end is None:
+        after = _AFTER_SECTION.search(body)
+        warnings.append("closing 'All conclusions and/or recommendations ...' paragraph not found")
+        return body[: after.start()] if after else body
+    return body[: end.start()]
+
+
+def scan_blocks(section: str, warnings: list[str]) -> list[Block]:
+    """Cut section lines into blocks and items, then repair items merged onto one line."""
+    blocks: list[Block] = []
+    for line in section.split("\n"):
+        if not blocks:
+            bare = _BARE.match(line)
+            if bare:
+                blocks.append(Block(int(bare.group(1)), [line[bare.end() :]]))
+            continue
+        _feed(blocks, line, warnings)
+    for block in blocks:
+        _split_merged_items(block, warnings)
+        _report_gaps(block, warnings)
+    return blocks
+
+
+def _feed(blocks: list[Block], line: str, warnings: list[str]) -> None:
+    """Route one line: new item, new lead-in paragraph, or continuation of the current text."""
+    block = blocks[-1]
+    dotted = _DOTTED.match(line)
+    if dotted and block.style != "bare":
+        number = _dotted_number(block, int(dotted.group(1)), int(dotted.group(2)), warnings)
+        if number is not None:
+            _start_item(block, number, dotted.group(0).strip(), line[dotted.end() :], "dotted")
+            return
+    bare = None if dotted else _BARE.match(line)
+    if bare:
+        value, rest = int(bare.group(1)), line[bare.end() :]
+        item_ok = block.style != "dotted" and _next_ok(block, value)
+        if value == block.number + 1 and (not item_ok or _LEAD_IN_WORDS.search(rest)):
+            blocks.append(Block(value, [rest]))
+            return
+        if item_ok:
+            _start_item(block, value, bare.group(0).strip(), rest, "bare")
+            return
+    (block.items[-1].lines if block.items else block.lead_lines).append(line)
+
+
+def _dotted_number(block: Block, para: int, number: int, warnings: list[str]) -> int | None:
+    """Item number for a "P.N" line under ``block``, or None when it is not an item start."""
+    if para == block.number:
+        return number if _next_ok(block, number) else None
+    if para == block.number + 1 and number == 1:
+        raise LayoutChanged(f"item {para}.1 printed before its lead-in paragraph {para}")
+    if abs(para - block.number) <= MISPRINT_SPAN and block.items and number == block.last + 1:
+        warnings.append(
+            f"item printed as {para}.{number} under lead-in {block.number}: "
+            f"read as {block.number}.{number}"
+        )
+        return number
+    return None
+
+
+def _next_ok(block: Block, number: int) -> bool:
+    """True when ``number`` continues the item sequence of ``block`` (small gaps allowed)."""
+    if number == block.last + 1:
+        return True
+    if not block.last < number <= block.last + MAX_GAP:
+        return False
+    previous = block.items[-1].lines[-1] if block.items else block.lead_lines[-1]
+    return bool(_TERMINATED.search(previous))
+
+
+def _start_item(block: Block, number: int, printed: str, rest: str, style: str) -> None:
+    block.style = block.style or style
+    block.items.append(Item(block.number, number, printed, [rest] if rest else []))
+
+
+def _split_merged_items(block: Block, warnings: list[str]) -> None:
+    """Split items whose successor's number sits mid-line ("...(Chile); 109.4 Ratify ...")."""
+    index = 0
+    while index < len(block.items):
+        item = block.items[index]
+        following = block.items[index + 1].number if index + 1 < len(block.items) else None
+        if following == item.number + 1 or (following is None and block.style != "dotted"):
+            index += 1
+            continue
+        wanted = item.number + 1
+        prefix = rf"{block.number}\.{wanted}\.?" if block.style == "dotted" else rf"{wanted}\."
+        text = " ".join(item.lines)
+        match = re.search(rf"(?<=[;.)])\s+({prefix})\s*(?=[A-Z\u201c\"])", text)
+        if match is None:
+            index += 1
+            continue
+        item.lines = [text[: match.start()]]
+        block.items.insert(index + 1, Item(block.number, wanted, match.group(1), [text[match.end() :]]))
+        warnings.append(f"item {block.number}.{wanted} found inside the text of the item before it")
+        index += 1
+
+
+def _report_gaps(block: Block, warnings: list[str]) -> None:
+    """Warn about missing item numbers: the count must match the addendum later."""
+    numbers = [item.number for item in block.items]
+    missing = sorted(set(range(1, (max(numbers) if numbers else 0) + 1)) - set(numbers))
+    if missing:
+        shown = ", ".join(f"{block.number}.{n}" for n in missing[:10])
+        warnings.append(f"para {block.number}: item numbers missing: {shown}")
