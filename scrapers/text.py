@@ -11,7 +11,6 @@ import io
 import json
 import re
 import zipfile
-from collections import Counter
 
 import pypdfium2 as pdfium
 
@@ -125,7 +124,7 @@ _FURNITURE_TOKEN = re.compile(
 )
 _SEPARATOR = re.compile(r"^[_\u2014\-]{5,}$")
 _STAR_NOTE = re.compile(r"^[*\u2217]{1,3}\s*\S")
-_NUM_NOTE = re.compile(r"^(\d{1,2})\s+[A-Z\u201c\"]")
+_NUM_NOTE = re.compile(r"^(\d{1,2})(?:\s+[A-Z\u201c\"]|$)")
 _NOTE_REGION = 14  # footnotes live in the last lines of a page
 
 
@@ -162,14 +161,25 @@ def _footnote_start(lines: list[str]) -> int:
         if _SEPARATOR.match(line) or _STAR_NOTE.match(line):
             return index
         match = _NUM_NOTE.match(line)
+        if match and line == match.group(1) and not _starts_sentence(lines, index + 1):
+            continue
         if match and _has_note_mark(lines[:index], match.group(1)):
             return index
     return len(lines)
 
 
+def _starts_sentence(lines: list[str], index: int) -> bool:
+    """True when ``lines[index]`` exists and starts like footnote text (capital or quote)."""
+    return index < len(lines) and lines[index].lstrip()[:1] in _NOTE_OPENERS
+
+
+_NOTE_OPENERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ\u201c\"")
+
+
 def _has_note_mark(body: list[str], mark: str) -> bool:
-    """True when a word earlier on the page carries ``mark`` as a glued superscript (``Karabakh1``)."""
-    pattern = re.compile(rf"[A-Za-z\)\u201d,.]{mark}(?!\d)")
+    """True when a word earlier on the page carries ``mark`` as a glued superscript (``Karabakh1``,
+    ``(Brazil);1``)."""
+    pattern = re.compile(rf"[A-Za-z\)\u201d,.;:]{mark}(?!\d)")
     return any(pattern.search(line) for line in body)
 
 
@@ -184,7 +194,6 @@ _SYLLABLE_TAIL = re.compile(
     r"^[a-z]{0,5}(?:tions?|sions?|ments?|ness|ity|ities|ances?|ences?|ally|ible|able|ical|ised"
     r"|ized|ises|izes|ising|izing|ous|ive|ively|ular)$"
 )
-_WORD_PAIR = re.compile(r"\b(\w+)-(\w+)\b")
 
 
 def repair_hyphenation(text: str) -> str:
@@ -198,48 +207,48 @@ def repair_hyphenation(text: str) -> str:
     text = text.replace("\ufffe", "-\n")
     if "-\n" not in text and "\u2013\n" not in text and "\u00ad" not in text:
         return text
-    hyphenated, joined = _spellings(text)
+    lowered = text.lower()
 
     def fix(match: re.Match[str]) -> str:
         left, dash, right = match.groups()
-        if dash == "\u00ad" or _drop_hyphen(left, right, hyphenated, joined):
+        if dash == "\u00ad" or _drop_hyphen(left, right, lowered):
             return f"{left}{right}"
         return f"{left}{dash}{right}"
 
     return _LINE_END_HYPHEN.sub(fix, text)
 
 
-def _spellings(text: str) -> tuple[Counter[str], Counter[str]]:
-    """Counts of hyphenated pairs and of plain words written in-line: the document's own usage."""
-    flat = text.replace("-\n", "\n").lower()
-    hyphenated = Counter(f"{a}-{b}" for a, b in _WORD_PAIR.findall(text.lower()))
-    joined = Counter(re.findall(r"\w+", flat))
-    return hyphenated, joined
+def _drop_hyphen(left: str, right: str, lowered: str) -> bool:
+    """Decide whether a line-end hyphen between ``left`` and ``right`` was a syllable break.
 
-
-def _drop_hyphen(left: str, right: str, hyphenated: Counter[str], joined: Counter[str]) -> bool:
-    """Decide whether a line-end hyphen between ``left`` and ``right`` was a syllable break."""
+    The document's own usage decides first (how often it writes "left-right" vs "leftright"
+    in-line); then known compound prefixes keep the hyphen and syllable tails drop it.
+    """
     if left[-1].isdigit() or right[0].isdigit():
         return False  # ranges and codes: 122.17-18, 2018-2025, ICCPR-OP2
     if not (left.islower() and right.islower()):
         return False  # OP-CAT, Nagorno-Karabakh, Swiss-Romanian
-    pair, word = f"{left}-{right}", f"{left}{right}"
-    if hyphenated[pair] != joined[word]:
-        return joined[word] > hyphenated[pair]
+    hyphenated = lowered.count(f"{left}-{right}")
+    joined = lowered.count(f"{left}{right}")
+    if hyphenated != joined:
+        return joined > hyphenated
     if left in _KEEP_PREFIXES:
         return False
     return bool(_SYLLABLE_TAIL.match(right))
 
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
+_EDGES = re.compile(r" ?\n[ \n]*")
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
 
 
 def normalise_whitespace(text: str) -> str:
     """Collapse runs of spaces (incl. no-break and thin spaces), trim lines, drop blank lines."""
-    text = text.translate(_LIGATURES).replace("\r\n", "\n").replace("\r", "\n")
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    for ligature, letters in _LIGATURES.items():
+        if ligature in text:
+            text = text.replace(ligature, letters)
+    text = _SPACES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _EDGES.sub("\n", text).strip()
 
 
 def clean_text(pages: list[str]) -> str:

@@ -64,9 +64,9 @@ def _sentence_around(flat: str, offset: int) -> str:
     start = 0
     for boundary in _SENTENCE_END.finditer(flat):
         if boundary.start() >= offset:
-            return flat[start : boundary.start()].rstrip(" :;")
+            return flat[start : boundary.start()].rstrip(" :;.")
         start = boundary.end()
-    return flat[start:].rstrip(" :;")
+    return flat[start:].rstrip(" :;.")
 
 
 _LABELS: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(

@@ -29,6 +29,11 @@ app.add_typer(scrape_app, name="scrape")
 err = Console(stderr=True)
 
 
+def say(message: str) -> None:
+    """One unwrapped line on standard error: scripts and people both read these."""
+    sys.stderr.write(message.replace("\n", " ") + "\n")
+
+
 def _upgrade_and_seed() -> None:
     from service.states.seed import seed_states
 
@@ -41,7 +46,7 @@ def _upgrade_and_seed() -> None:
 def db_upgrade() -> None:
     """Apply pending migrations and seed the list of states."""
     _upgrade_and_seed()
-    err.print(f"database at revision {migrate.current_revision(get_engine())}")
+    say(f"database at revision {migrate.current_revision(get_engine())}")
 
 
 @db_app.command("current")
@@ -99,7 +104,7 @@ def parse(paths: Annotated[list[Path], typer.Argument(help="Documents to parse")
           format: Annotated[str, typer.Option("--format", help="jsonl or table")] = "jsonl") -> None:
     """Parse documents and print their recommendations; never touches the database."""
     if format not in ("jsonl", "table"):
-        err.print("--format must be jsonl or table")
+        say("--format must be jsonl or table")
         raise typer.Exit(2)
     failed = 0
     for path in paths:
@@ -109,7 +114,7 @@ def parse(paths: Annotated[list[Path], typer.Argument(help="Documents to parse")
         except (OSError, ScrapeError) as exc:
             failed += 1
             reason = exc.reason if isinstance(exc, ScrapeError) else exc.strerror or str(exc)
-            err.print(f"{path}: {reason}", markup=False, highlight=False)
+            say(f"{path}: {reason}")
             continue
         (_print_jsonl if format == "jsonl" else _print_table)(parsed, str(path))
     raise typer.Exit(1 if failed else 0)
@@ -118,13 +123,11 @@ def parse(paths: Annotated[list[Path], typer.Argument(help="Documents to parse")
 def _report(report: RunReport, label: str) -> None:
     if report.ok and report.result is not None:
         r = report.result
-        err.print(f"{label}: run {report.run_id} {report.outcome.value} — {r.inserted} inserted, "
-                  f"{r.updated} updated, {r.unchanged} unchanged, {r.rejected} rejected",
-                  markup=False, highlight=False)
+        say(f"{label}: run {report.run_id} {report.outcome.value} — {r.inserted} inserted, "
+                  f"{r.updated} updated, {r.unchanged} unchanged, {r.rejected} rejected")
         return
     reason = "; ".join(e["message"] for e in report.errors) or "failed"
-    err.print(f"{label}: {reason} (run {report.run_id} {report.outcome.value})",
-              markup=False, highlight=False)
+    say(f"{label}: {reason} (run {report.run_id} {report.outcome.value})")
 
 
 @app.command("import")
@@ -173,5 +176,5 @@ def _upgrade_if_embedded() -> None:
     if get_settings().is_embedded:
         _upgrade_and_seed()
     elif not migrate.is_current(get_engine()):
-        err.print("the database is not at the newest migration: run `recwatch db upgrade`")
+        say("the database is not at the newest migration: run `recwatch db upgrade`")
         raise typer.Exit(1)

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from scrapers.errors import LayoutChanged
 
 _HEADING = re.compile(
-    r"^(?:[IVX]{1,4}\.?\s+)?conclusions\s+and(?:/or)?\s+recommendations\s*[*\u2217\d]*\s*$",
+    r"^[ \t]*(?:[IVX]{1,4}\.?\s+)?conclusions\s+and(?:/or)?\s+recommendations\s*[*\u2217\d]*\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _END_ANCHOR = re.compile(
     r"^\d{1,3}\.\s*All\s+conclusions\s+and/or\s+recommendations\b", re.IGNORECASE | re.MULTILINE
 )
 _AFTER_SECTION = re.compile(r"^(?:Annex\b|[IVX]{1,4}\.\s+[A-Z])", re.MULTILINE)
-_DOTTED = re.compile(r"^(\d{1,3})\.(\d{1,3})(?!\d)\.?\s*(?=\S)")
+_DOTTED = re.compile(r"^(\d{1,3})\.\s?(\d{1,3})(?!\d)\.?\s*(?=\S)")
 _BARE = re.compile(r"^(\d{1,3})\.(?![\d.])\s*(?=\S)")
 _LEAD_IN_WORDS = re.compile(r"recommendation|all conclusions", re.IGNORECASE)
 _TERMINATED = re.compile(r"[;.):]\s*$")
@@ -58,6 +58,15 @@ class Block:
     @property
     def last(self) -> int:
         return self.items[-1].number if self.items else 0
+
+
+def section_start_page(pages: list[str]) -> int:
+    """Index of the page carrying the conclusions heading: only the pages from there on are
+    cleaned and scanned (keeps parsing cheap next to text extraction)."""
+    for index, page in enumerate(pages):
+        if _HEADING.search(page):
+            return index
+    raise LayoutChanged("no 'Conclusions and/or recommendations' heading: not a WG report?")
 
 
 def find_section(text: str, warnings: list[str]) -> str:

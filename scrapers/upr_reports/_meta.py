@@ -29,9 +29,9 @@ _TENS = {"twent": 20, "thirt": 30, "fort": 40, "fift": 50, "sixt": 60, "sevent":
 
 
 def detect_symbol(pages: list[str]) -> str | None:
-    """The report's own symbol: the one repeated in running headers (the most frequent)."""
+    """The report's own symbol: the one repeated in the first pages' running headers."""
     counts: Counter[str] = Counter()
-    for page in pages:
+    for page in pages[:5]:
         for match in _SYMBOL.finditer(page):
             counts[re.sub(r"\s", "", match.group(0))] += 1
     return counts.most_common(1)[0][0] if counts else None

@@ -8,17 +8,22 @@ bundled items ("... (Ukraine); Increase efforts ... (Slovakia);").
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from scrapers.countries import to_iso3
+from scrapers.countries import all_states, normalize_name, to_iso3
 
 _TRAILER_GAP = re.compile(r"^[\s/,]*$")
-_END_PUNCT = re.compile(r"[\s;,.:]+$")
+_BRACKET_CHARS = re.compile(r"[();]")
+_END_CHARS = " \t\n;,.:"
 _NAME_LIKE = re.compile(
     r"^[A-Z][\w\u2019'\-]*(?:\s+(?:of|the|and|d[\u2019']\w+|[A-Z(][\w\u2019'\-()]*))*$"
 )
 _ACRONYM = re.compile(r"^[A-Z]{2,4}$")
+_NOTE_MARK = re.compile(r"([;)\u201d])\d{1,2}(?=[\s;.,]|$)")  # "(Brazil);1" footnote marks
+MISPRINT_CUTOFF = 0.92  # "United States of Americas", "Libya Arab Jamahiriya"; never "Niger"/"Nigeria"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +54,16 @@ def bracket_groups(text: str) -> list[Group]:
     """
     out: list[Group] = []
     stack: list[tuple[int, list[Group]]] = []
-    for index, char in enumerate(text):
+    for match in _BRACKET_CHARS.finditer(text):
+        char, index = match.group(), match.start()
         if char == "(":
             stack.append((index, []))
-        elif char == ")" and stack:
-            start, inner = stack.pop()
-            group = Group(start, index + 1, text[start + 1 : index])
-            (stack[-1][1] if stack else out).append(group)
-        elif char == ";" and stack:
+        elif char == ")":
+            if stack:
+                start, inner = stack.pop()
+                group = Group(start, index + 1, text[start + 1 : index])
+                (stack[-1][1] if stack else out).append(group)
+        elif stack:
             _abandon(text, stack, out, index)
     if stack:
         _abandon(text, stack, out, len(text))
@@ -112,6 +119,7 @@ def _state_code(name: str) -> str | None:
 
 def attribute(text: str) -> Attribution:
     """Recommending States of an item and its text without the final attribution trailer."""
+    text = _NOTE_MARK.sub(r"\1", text)
     groups = bracket_groups(text)
     found: list[tuple[Group, list[tuple[str, str]]]] = []
     for group in groups:
@@ -131,23 +139,50 @@ def attribute(text: str) -> Attribution:
 
 def _strip_trailer(text: str, state_groups: list[Group]) -> str:
     """Remove the run of State groups that ends the item, then the closing ';' or '.'."""
-    end = len(_END_PUNCT.sub("", text))
+    end = len(text.rstrip(_END_CHARS))
     for group in reversed(state_groups):
         if not _TRAILER_GAP.match(text[group.end : end]):
             break
         end = group.start
-    return _END_PUNCT.sub("", text[:end])
+    return text[:end].rstrip(_END_CHARS)
 
 
 def _fallback_unresolved(text: str, groups: list[Group], result: Attribution) -> None:
-    """No group resolved: take a name-like final group as an unresolved State (misprints)."""
+    """No group resolved: read a name-like final group as a misprinted State name.
+
+    Every item has a recommending State, so a final "(United States of Americas)" is one. It is
+    matched to the closest State name when that is near-identical and unambiguous, else kept as
+    printed and reported.
+    """
     if not groups:
         return
     last = groups[-1]
     name = " ".join(last.inner.split()).strip(" .")
     tail = text[last.end :]
-    if _NAME_LIKE.match(name) and not _ACRONYM.match(name) and _TRAILER_GAP.match(_END_PUNCT.sub("", tail)):
-        result.states.append(name)
-        result.raw.append(name)
-        result.unresolved.append(name)
-        result.text = _END_PUNCT.sub("", text[: last.start])
+    if not (_NAME_LIKE.match(name) and not _ACRONYM.match(name)):
+        return
+    if not _TRAILER_GAP.match(tail.rstrip(_END_CHARS)):
+        return
+    code = closest_state(name)
+    result.states.append(code or name)
+    result.raw.append(name)
+    result.unresolved.append(f"{name} -> {code}" if code else name)
+    result.text = text[: last.start].rstrip(_END_CHARS)
+
+
+def closest_state(name: str) -> str | None:
+    """ISO3 of the one State whose spelling is near-identical to ``name`` (a misprint), else None."""
+    names = _spellings()
+    matches = difflib.get_close_matches(normalize_name(name), names, n=3, cutoff=MISPRINT_CUTOFF)
+    codes = {names[m] for m in matches}
+    return codes.pop() if len(codes) == 1 else None
+
+
+@cache
+def _spellings() -> dict[str, str]:
+    """Normalised spelling -> ISO3 for every name the countries module knows."""
+    table: dict[str, str] = {}
+    for info in all_states():
+        for label in (info.name, info.un_name, *info.aliases):
+            table[normalize_name(label)] = info.iso3
+    return table

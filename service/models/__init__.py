@@ -2,13 +2,29 @@
 
 from sqlmodel import SQLModel
 
+from service.models.access import ROLE_RANK, ApiKey, Role
 from service.models.core import Document, Review, State
 from service.models.history import Axis, ChangeEvent, RunOutcome, ScrapeRun, StatusEvent
+from service.models.enrichment import (
+    PositionConflict,
+    RecommendationTheme,
+    RelatedRecommendation,
+    Theme,
+    ThemeKind,
+)
 from service.models.recommendation import ExternalRef, Recommendation, RecommendingState
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ROLE_RANK",
+    "ApiKey",
+    "PositionConflict",
+    "RecommendationTheme",
+    "RelatedRecommendation",
+    "Role",
+    "Theme",
+    "ThemeKind",
     "Axis",
     "ChangeEvent",
     "Document",

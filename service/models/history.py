@@ -52,6 +52,8 @@ class StatusEvent(SQLModel, table=True):
     evidence: str | None = Field(default=None, max_length=300)
     evidence_url: str | None = Field(default=None, max_length=2000)
     recorded_by: str = Field(max_length=120)
+    # Which kind of source made the claim: decides precedence (addendum > thematic list > UPR Info).
+    source_kind: str | None = Field(default=None, max_length=32)
     note: str | None = Field(default=None, sa_column=Column(Text))
 
 
