@@ -185,7 +185,9 @@ def _has_note_mark(body: list[str], mark: str) -> bool:
 
 # --- hyphenation and whitespace --------------------------------------------------------------
 
-_LINE_END_HYPHEN = re.compile(r"(\w+)([-\u2013\u00ad])\n[ \t]*(\w+)")
+_LINE_END_DASH = re.compile(r"(?<=\w)([-\u2013\u00ad])\n[ \t]*(?=\w)")
+_WORD_BEFORE = re.compile(r"\w+\Z")
+_WORD_AFTER = re.compile(r"\w+")
 _KEEP_PREFIXES = frozenset(
     "anti non pre post inter intra multi co self socio ex cross well so under over semi sub "
     "counter mid long short full part high low follow cost child gender decision".split()
@@ -208,14 +210,20 @@ def repair_hyphenation(text: str) -> str:
     if "-\n" not in text and "\u2013\n" not in text and "\u00ad" not in text:
         return text
     lowered = text.lower()
-
-    def fix(match: re.Match[str]) -> str:
-        left, dash, right = match.groups()
-        if dash == "\u00ad" or _drop_hyphen(left, right, lowered):
-            return f"{left}{right}"
-        return f"{left}{dash}{right}"
-
-    return _LINE_END_HYPHEN.sub(fix, text)
+    pieces: list[str] = []
+    done = 0
+    for match in _LINE_END_DASH.finditer(text):
+        left = _WORD_BEFORE.search(text, max(0, match.start() - 80), match.start())
+        right = _WORD_AFTER.match(text, match.end())
+        if left is None or right is None or match.start() < done:
+            continue
+        dash = match.group(1)
+        keep = dash != "\u00ad" and not _drop_hyphen(left.group(), right.group(), lowered)
+        pieces.append(text[done : match.start()])
+        pieces.append(dash if keep else "")
+        done = match.end()
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _drop_hyphen(left: str, right: str, lowered: str) -> bool:
@@ -237,8 +245,8 @@ def _drop_hyphen(left: str, right: str, lowered: str) -> bool:
     return bool(_SYLLABLE_TAIL.match(right))
 
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_EDGES = re.compile(r" ?\n[ \n]*")
+_ODD_SPACES = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+_SPACE_RUN = re.compile(r" {2,}")
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
 
 
@@ -247,11 +255,13 @@ def normalise_whitespace(text: str) -> str:
     for ligature, letters in _LIGATURES.items():
         if ligature in text:
             text = text.replace(ligature, letters)
-    text = _SPACES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _EDGES.sub("\n", text).strip()
+    if _ODD_SPACES.search(text):
+        text = _ODD_SPACES.sub(" ", text)
+    text = _SPACE_RUN.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(line.strip() for line in text.split("\n") if line and not line.isspace())
 
 
 def clean_text(pages: list[str]) -> str:
     """Pages -> one text: furniture removed per page, hyphenation repaired across lines and pages."""
     body = "\n".join(strip_page_furniture(page) for page in pages)
-    return normalise_whitespace(repair_hyphenation(normalise_whitespace(body)))
+    return repair_hyphenation(normalise_whitespace(body))

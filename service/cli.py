@@ -25,6 +25,8 @@ db_app = typer.Typer(help="Database schema and maintenance.", no_args_is_help=Tr
 scrape_app = typer.Typer(help="Fetch from a live source now and import.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(scrape_app, name="scrape")
+apikey_app = typer.Typer(help="API keys for writing (and, if configured, reading).", no_args_is_help=True)
+app.add_typer(apikey_app, name="apikey")
 
 err = Console(stderr=True)
 
@@ -178,3 +180,36 @@ def _upgrade_if_embedded() -> None:
     elif not migrate.is_current(get_engine()):
         say("the database is not at the newest migration: run `recwatch db upgrade`")
         raise typer.Exit(1)
+
+
+@apikey_app.command("create")
+def apikey_create(name: Annotated[str, typer.Argument(help="Who the key is for; recorded on writes")],
+                  role: Annotated[str, typer.Option(help="reader, editor or admin")] = "reader") -> None:
+    """Create a key and print it once, alone on standard output; only its hash is stored."""
+    from service.auth.keys import create_key
+    from service.models import Role
+
+    if role not in {r.value for r in Role}:
+        say("--role must be reader, editor or admin")
+        raise typer.Exit(2)
+    _upgrade_if_embedded()
+    with session_scope() as session:
+        try:
+            key = create_key(session, name, Role(role))
+        except ValueError as exc:
+            say(str(exc))
+            raise typer.Exit(1) from exc
+    print(key)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(name: Annotated[str, typer.Argument(help="The key's name")]) -> None:
+    """Revoke a key; it stops working at once."""
+    from service.auth.keys import revoke_key
+
+    _upgrade_if_embedded()
+    with session_scope() as session:
+        if not revoke_key(session, name):
+            say(f"no active key named {name!r}")
+            raise typer.Exit(1)
+    say(f"revoked {name}")

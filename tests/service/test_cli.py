@@ -133,3 +133,20 @@ def test_demo_loads_labelled_sample_once(settings, client):
     assert {i["position"] for i in body["items"]} == {"supported", "pending", "noted"}
     state = client.get("/api/v1/states/XSA").json()
     assert "fictional" in state["name"].lower()
+
+
+def test_apikey_create_prints_the_key_alone_and_stores_only_a_hash(settings, engine, client):
+    res = recwatch(settings, "apikey", "create", "Amnesty desk", "--role", "editor")
+    assert res.returncode == 0, res.stderr
+    key = res.stdout.strip()
+    assert res.stdout == key + "\n" and key.startswith("rw_") and len(key) > 30
+    from service.models import ApiKey
+    with Session(engine) as s:
+        row = s.execute(select(ApiKey)).scalar_one()
+    assert row.name == "Amnesty desk" and key not in (row.key_hash, row.prefix)
+    assert recwatch(settings, "apikey", "create", "Amnesty desk").returncode != 0
+    assert recwatch(settings, "apikey", "revoke", "Amnesty desk").returncode == 0
+    res = client.post("/api/v1/recommendations/1/assessments", headers={"Authorization": f"Bearer {key}"},
+                      json={"implementation": "implemented", "effective_on": "2020-01-01",
+                            "evidence_url": "https://example.org"})
+    assert res.status_code == 401
