@@ -22,8 +22,8 @@ _LEAD_IN_RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
     (position, re.compile(pattern, re.IGNORECASE))
     for position, pattern in (
         (_P.NOTED, r"\b(?:did|do|does) not (?:enjoy|have|receive|obtain) (?:the |its )?support"),
-        (_P.NOTED, r"\bnot (?:be )?(?:supported|accepted)\b|\bcannot (?:be )?(?:support|accept)"),
-        (_P.NOTED, r"\b(?:could|can) not (?:be )?(?:support|accept)"),
+        (_P.NOTED, r"\b(?:not|cannot|never) (?:be )?(?:support|accept)(?:s|ed)?\b"),
+        (_P.NOTED, r"\b(?:not in a position|unable) to (?:support|accept)\b|\bdeclined?\b"),
         (_P.NOTED, r"\b(?:were|was|are|is|been) rejected\b|\brejects?\b"),
         (_P.NOTED, r"\b(?:will|shall) (?:thus |therefore )?be noted\b"),
         (_P.NOTED, r"\b(?:examined by .{1,80}? and|(?:were|was|are|is|been)) noted\b"),
@@ -33,7 +33,8 @@ _LEAD_IN_RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
         (_P.PARTIALLY_SUPPORTED, r"\benjoys? (?:the |its )?(?:partial )?support\b[^.:]{0,60}\bin part\b"),
         (_P.SUPPORTED, r"\benjoys? (?:the |its )?support\b"),
         (_P.SUPPORTED, r"\b(?:already implemented|in the process of implementation)\b"),
-        (_P.SUPPORTED, r"\b(?:were|was|are|is|been) (?:accepted|supported)\b|\baccepts?\b"),
+        (_P.SUPPORTED, r"\b(?:were|was|are|is|been) (?:accepted|supported)\b"),
+        (_P.SUPPORTED, r"\b(?:accepts?|supports)\b"),
         (_P.PENDING, r"\bwill be (?:examined|considered|studied)\b"),
         (_P.PENDING, r"\bwill (?:examine|consider|study)\b.{0,80}\brecommendations?\b"),
         (_P.PENDING, r"\bwill provide (?:its )?responses?\b"),

@@ -10,6 +10,7 @@ from service.changes.routes import router as changes_router
 from service.documents.routes import router as documents_router
 from service.errors import install_error_handlers
 from service.recommendations.assessments import router as assessments_router
+from service.recommendations.routes import conflicts_router
 from service.recommendations.routes import router as recommendations_router
 from service.states.routes import router as states_router
 
@@ -22,8 +23,8 @@ def create_app() -> FastAPI:
                     "implementation, each change dated and tied to its evidence.",
     )
     install_error_handlers(app)
-    for router in (states_router, recommendations_router, assessments_router, documents_router,
-                   changes_router):
+    for router in (states_router, recommendations_router, assessments_router, conflicts_router,
+                   documents_router, changes_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")

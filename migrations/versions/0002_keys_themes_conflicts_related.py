@@ -1,8 +1,8 @@
-"""API keys, themes, position conflicts, related recommendations, status event source kind.
+"""API keys, themes, position conflicts, related recommendations; match provenance on external refs.
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 11:15:05.332565
+Create Date: 2026-11-23 11:16:39.585282
 """
 
 from __future__ import annotations
@@ -88,6 +88,15 @@ def upgrade() -> None:
     with op.batch_alter_table('position_conflict', schema=None) as batch_op:
         batch_op.create_index('ix_position_conflict_recommendation', ['recommendation_id'], unique=False)
 
+    with op.batch_alter_table('external_ref', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('match_method', sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column('match_confidence', sa.Float(), nullable=True))
+
+    with op.batch_alter_table('recommendation', schema=None) as batch_op:
+        batch_op.alter_column('paragraph',
+               existing_type=sa.VARCHAR(length=32),
+               nullable=True)
+
     with op.batch_alter_table('status_event', schema=None) as batch_op:
         batch_op.add_column(sa.Column('source_kind', sa.String(length=32), nullable=True))
 
@@ -96,6 +105,15 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('status_event', schema=None) as batch_op:
         batch_op.drop_column('source_kind')
+
+    with op.batch_alter_table('recommendation', schema=None) as batch_op:
+        batch_op.alter_column('paragraph',
+               existing_type=sa.VARCHAR(length=32),
+               nullable=False)
+
+    with op.batch_alter_table('external_ref', schema=None) as batch_op:
+        batch_op.drop_column('match_confidence')
+        batch_op.drop_column('match_method')
 
     with op.batch_alter_table('position_conflict', schema=None) as batch_op:
         batch_op.drop_index('ix_position_conflict_recommendation')

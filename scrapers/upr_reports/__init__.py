@@ -30,11 +30,13 @@ from scrapers.records import (
 from scrapers.text import clean_text, normalise_whitespace, pdf_pages
 from scrapers.upr_reports._blocks import Block, Item, find_section, scan_blocks, section_start_page
 from scrapers.upr_reports._meta import (
+    cycle_for_hrc_session,
     cycle_for_session,
     detect_date,
     detect_state,
     detect_symbol,
     detect_wg_session,
+    hrc_session_of,
 )
 from scrapers.upr_reports._states import attribute, bracket_groups, resolve_group
 from scrapers.vocab import classify_lead_in
@@ -166,23 +168,34 @@ def _metadata(
         raise LayoutChanged(f"State under review not found in the title (read {printed!r})")
     else:
         iso3 = detected_state
-    wg_session = detect_wg_session(" ".join(" ".join(pages[:6]).split()))
-    detected_cycle = cycle_for_session(wg_session) if wg_session else None
-    if cycle is None and detected_cycle is None:
-        raise LayoutChanged("WG session not found ('held its ... session'); pass cycle=")
-    if cycle is not None and detected_cycle is not None and cycle != detected_cycle:
-        warnings.append(f"WG session {wg_session} means cycle {detected_cycle}, cycle={cycle} given")
-    found_symbol = detect_symbol(pages)
-    if symbol is None and found_symbol is None:
+    found_symbol = symbol or detect_symbol(pages)
+    if found_symbol is None:
         warnings.append("document symbol not found")
+    wg_session = detect_wg_session(" ".join(" ".join(pages[:6]).split()))
+    detected_cycle = _detected_cycle(wg_session, found_symbol, warnings)
+    if cycle is None and detected_cycle is None:
+        raise LayoutChanged("neither WG session ('held its ... session') nor symbol found; pass cycle=")
+    if cycle is not None and detected_cycle is not None and cycle != detected_cycle:
+        warnings.append(f"document suggests cycle {detected_cycle}, cycle={cycle} given")
     return _Meta(
         state=iso3,
         state_name=printed or iso3,
         cycle=cycle if cycle is not None else detected_cycle,  # type: ignore[arg-type]
         wg_session=wg_session,
-        symbol=symbol or found_symbol,
+        symbol=found_symbol,
         published_on=detect_date(first),
     )
+
+
+def _detected_cycle(wg_session: int | None, symbol: str | None, warnings: list[str]) -> int | None:
+    """Cycle from the WG session; from the HRC session of the symbol when the session is absent."""
+    if wg_session:
+        return cycle_for_session(wg_session)
+    hrc_session = hrc_session_of(symbol) if symbol else None
+    cycle = cycle_for_hrc_session(hrc_session) if hrc_session else None
+    if cycle is not None:
+        warnings.append(f"WG session not found; cycle {cycle} inferred from HRC session {hrc_session}")
+    return cycle
 
 
 def _positions(blocks: list[Block], warnings: list[str]) -> dict[int, tuple[Position, str]]:

@@ -17,14 +17,17 @@ _HEADING = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _END_ANCHOR = re.compile(
-    r"^\d{1,3}\.\s*All\s+conclusions\s+and/or\s+recommendations\b", re.IGNORECASE | re.MULTILINE
+    r"^\d{1,3}\.\s*All\s+(?:the\s+)?conclusions\s+and(?:/or)?\s+recommendations\b",
+    re.IGNORECASE | re.MULTILINE,
 )
 _AFTER_SECTION = re.compile(r"^(?:Annex\b|[IVX]{1,4}\.\s+[A-Z])", re.MULTILINE)
-_DOTTED = re.compile(r"^(\d{1,3})\.\s?(\d{1,3})(?!\d)\.?\s*(?=\S)")
-_BARE = re.compile(r"^(\d{1,3})\.(?![\d.])\s*(?=\S)")
+_DOTTED = re.compile(r"^(\d{1,3})\.\s?(\d{1,3})(?!\d)\.?\s*")
+_BARE = re.compile(r"^(\d{1,3})\.(?![\d.])\s*")
+_LIST_INTRO = re.compile(r":\s*$|\bbelow\b|\bfollowing\b", re.IGNORECASE)
 _LEAD_IN_WORDS = re.compile(r"recommendation|all conclusions", re.IGNORECASE)
 _TERMINATED = re.compile(r"[;.):]\s*$")
 MAX_GAP = 3  # a larger jump in item numbers is a number inside text, not an item
+MAX_PARA_SKIP = 3  # a misnumbered lead-in paragraph is still recognised by its wording
 MISPRINT_SPAN = 2  # "112.3" printed under lead-in 111 (A/HRC/23/6) is read as 111.3
 
 
@@ -108,17 +111,27 @@ def _feed(blocks: list[Block], line: str, warnings: list[str]) -> None:
         if number is not None:
             _start_item(block, number, dotted.group(0).strip(), line[dotted.end() :], "dotted")
             return
-    bare = None if dotted else _BARE.match(line)
+    bare = _BARE.match(line) if dotted is None or block.style != "dotted" else None
     if bare:
         value, rest = int(bare.group(1)), line[bare.end() :]
         item_ok = block.style != "dotted" and _next_ok(block, value)
-        if value == block.number + 1 and (not item_ok or _LEAD_IN_WORDS.search(rest)):
+        if _is_next_para(block, value, rest, item_ok):
             blocks.append(Block(value, [rest]))
             return
         if item_ok:
             _start_item(block, value, bare.group(0).strip(), rest, "bare")
             return
     (block.items[-1].lines if block.items else block.lead_lines).append(line)
+
+
+def _is_next_para(block: Block, value: int, rest: str, item_ok: bool) -> bool:
+    """A bare number starts the next paragraph when it follows the block's number (the wording
+    decides ties with an item number, and excuses a skipped paragraph number)."""
+    if not block.number < value <= block.number + MAX_PARA_SKIP:
+        return False
+    if value == block.number + 1 and not item_ok:
+        return True
+    return bool(_LEAD_IN_WORDS.search(rest))
 
 
 def _dotted_number(block: Block, para: int, number: int, warnings: list[str]) -> int | None:
@@ -137,7 +150,13 @@ def _dotted_number(block: Block, para: int, number: int, warnings: list[str]) ->
 
 
 def _next_ok(block: Block, number: int) -> bool:
-    """True when ``number`` continues the item sequence of ``block`` (small gaps allowed)."""
+    """True when ``number`` continues the item sequence of ``block`` (small gaps allowed).
+
+    The first item must follow a lead-in that introduces a list (colon, "below", "following"),
+    so a number opening a wrapped line of commentary paragraphs is not read as an item.
+    """
+    if not block.items and not _LIST_INTRO.search(block.lead_in):
+        return False
     if number == block.last + 1:
         return True
     if not block.last < number <= block.last + MAX_GAP:
@@ -163,7 +182,7 @@ def _split_merged_items(block: Block, warnings: list[str]) -> None:
         wanted = item.number + 1
         prefix = rf"{block.number}\.{wanted}\.?" if block.style == "dotted" else rf"{wanted}\."
         text = " ".join(item.lines)
-        match = re.search(rf"(?<=[;.)])\s+({prefix})\s*(?=[A-Z\u201c\"])", text)
+        match = re.search(rf"(?<=[;.)])\s*({prefix})\s*(?=[A-Z\u201c\"])", text)
         if match is None:
             index += 1
             continue

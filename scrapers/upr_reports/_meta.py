@@ -10,7 +10,7 @@ from scrapers.countries import to_iso3
 
 _SYMBOL = re.compile(r"\bA\s?/\s?HRC\s?/\s?(?:WG\.6\s?/\s?)?\d{1,2}\s?/\s?(?:L\.)?\d{1,3}(?:\s?/\s?Add\.\d)?\b")
 _TITLE = re.compile(
-    r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review[\s*\u2217\d]*\n",
+    r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review[\s*\u2217\d:\u2013\u2014-]*",
     re.IGNORECASE,
 )
 _MARKS = re.compile(r"[\s*\u2217\d]+$")
@@ -89,6 +89,21 @@ def ordinal_value(word: str) -> int | None:
             if len(parts) == 2 and parts[1] in _UNITS:
                 return tens + _UNITS.index(parts[1]) + 1
     return None
+
+
+def cycle_for_hrc_session(hrc_session: int) -> int | None:
+    """Cycle of a WG report from the HRC session in its symbol (fallback when the WG session is
+    not printed): HRC 8-19 -> 1, 20-34 -> 2, 35-49 -> 3, 50-64 -> 4."""
+    for cycle, last in enumerate((19, 34, 49, 64), start=1):
+        if 8 <= hrc_session <= last:
+            return cycle
+    return None
+
+
+def hrc_session_of(symbol: str) -> int | None:
+    """HRC session in a WG report symbol ("A/HRC/24/13" -> 24); None for other symbols."""
+    match = re.fullmatch(r"A/HRC/(\d{1,2})/\d{1,3}(?:/Add\.\d)?", symbol.replace(" ", ""))
+    return int(match.group(1)) if match else None
 
 
 def cycle_for_session(wg_session: int) -> int:

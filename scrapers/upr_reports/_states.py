@@ -63,11 +63,20 @@ def bracket_groups(text: str) -> list[Group]:
                 start, inner = stack.pop()
                 group = Group(start, index + 1, text[start + 1 : index])
                 (stack[-1][1] if stack else out).append(group)
-        elif stack:
+        elif stack and not _semicolon_list(text, stack[-1][0], index):
             _abandon(text, stack, out, index)
     if stack:
         _abandon(text, stack, out, len(text))
     return sorted(out, key=lambda g: g.start)
+
+
+def _semicolon_list(text: str, start: int, index: int) -> bool:
+    """True when the ';' at ``index`` separates States inside one group: "(Mexico; Egypt)"."""
+    close = text.find(")", index)
+    reopen = text.find("(", index)
+    if close < 0 or (0 <= reopen < close):
+        return False
+    return resolve_group(text[start + 1 : close]) is not None
 
 
 def _abandon(text: str, stack: list[tuple[int, list[Group]]], out: list[Group], stop: int) -> None:
@@ -80,7 +89,7 @@ def _abandon(text: str, stack: list[tuple[int, list[Group]]], out: list[Group], 
 
 
 def split_names(inner: str) -> list[str]:
-    """Split a group's content on commas outside inner brackets; whitespace collapsed."""
+    """Split a group's content on commas (or semicolons) outside inner brackets."""
     parts: list[str] = []
     depth, current = 0, []
     for char in inner:
@@ -88,7 +97,7 @@ def split_names(inner: str) -> list[str]:
             depth += 1
         elif char == ")":
             depth = max(0, depth - 1)
-        if char == "," and depth == 0:
+        if char in ",;" and depth == 0:
             parts.append("".join(current))
             current = []
         else:
@@ -103,18 +112,34 @@ def resolve_group(inner: str) -> list[tuple[str, str]] | None:
     code = _state_code(whole)
     if code:
         return [(whole, code)]
-    names = split_names(inner)
-    pairs = [(name.strip(" ."), _state_code(name.strip(" ."))) for name in names]
-    if not pairs or any(code is None for _, code in pairs):
+    pairs: list[tuple[str, str]] = []
+    for name in split_names(inner):
+        resolved = _resolve_part(name.strip(" ."))
+        if resolved is None:
+            return None
+        pairs.extend(resolved)
+    return pairs or None
+
+
+def _resolve_part(name: str) -> list[tuple[str, str]] | None:
+    """One comma-separated part: a State, or States joined by "and" ("Norway and Sweden")."""
+    code = _state_code(name)
+    if code:
+        return [(name, code)]
+    pieces = [piece.strip() for piece in name.split(" and ")]
+    codes = [_state_code(piece) for piece in pieces]
+    if len(pieces) < 2 or not all(codes):
         return None
-    return [(name, code) for name, code in pairs if code]
+    return [(piece, code) for piece, code in zip(pieces, codes) if code]
 
 
 def _state_code(name: str) -> str | None:
-    """ISO3 of a printed State name; bare acronyms are never States here ("CAT", "CAN")."""
-    if not name or _ACRONYM.match(name) or any(ch.isdigit() for ch in name):
+    """ISO3 of a printed State name. Reports never attribute by ISO code, so a bare code such as
+    "(MDG)" or "(ECU)" is an acronym in the text, not Madagascar or Ecuador."""
+    if not name or any(ch.isdigit() for ch in name):
         return None
-    return to_iso3(name)
+    code = to_iso3(name)
+    return None if code == name.strip() else code
 
 
 def attribute(text: str) -> Attribution:

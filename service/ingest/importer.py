@@ -8,21 +8,25 @@ everything in place and writes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-
 from sqlmodel import Session, select
 
-from scrapers.records import ParsedDocument, ScrapedDocument, ScrapedRecommendation, text_sha256
-from service.ingest import events
+from scrapers.records import (
+    DocumentKind,
+    ParsedDocument,
+    ScrapedDocument,
+    ScrapedPosition,
+    ScrapedRecommendation,
+    text_sha256,
+)
+from service.ingest import events, themes
 from service.ingest.changes import StoredSnapshot, diff
+from service.ingest.positions import Claim, claim_position, source_rank
 from service.models import (
-    Axis,
     Document,
     ExternalRef,
     Recommendation,
     RecommendingState,
     Review,
-    StatusEvent,
 )
 from service.models._common import utcnow
 from service.states.seed import ensure_state
@@ -40,6 +44,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    conflicts: int = 0
     events: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -63,8 +68,32 @@ def import_parsed(session: Session, parsed: ParsedDocument, *, recorded_by: str,
             result.errors.append(f"{scraped.key}: document has no state under review")
             continue
         _apply(session, scraped, review, doc, recorded_by, baseline, result)
+    for position in parsed.positions:
+        _apply_position(session, position, doc, recorded_by, baseline, result)
     session.flush()
     return result
+
+
+def _apply_position(session: Session, scraped: ScrapedPosition, doc: Document, recorded_by: str,
+                    baseline: bool, result: ImportResult) -> None:
+    """A response to a recommendation received earlier; unknown numbers are reported, not dropped."""
+    rec = session.execute(select(Recommendation).where(Recommendation.key == scraped.key)).scalar_one_or_none()
+    if rec is None:
+        result.rejected += 1
+        result.errors.append(f"{scraped.evidence}: recommendation {scraped.paragraph} is not in the "
+                             f"report ({scraped.key} unknown)")
+        return
+    claim = Claim(position=scraped.position, wording=scraped.wording, evidence=scraped.evidence,
+                  effective_on=scraped.effective_on, response_text=scraped.response_text)
+    outcome = claim_position(session, rec, claim, doc, recorded_by=recorded_by, created=False,
+                             baseline=baseline)
+    result.events += outcome.applied
+    result.conflicts += outcome.conflict
+    if outcome.applied:
+        rec.updated_at = utcnow()
+        result.updated += 1
+    else:
+        result.unchanged += 1
 
 
 def _get_or_create_review(session: Session, meta: ScrapedDocument) -> Review:
@@ -109,11 +138,18 @@ def _apply(session: Session, scraped: ScrapedRecommendation, review: Review, doc
         events.emit_recommendation(session, events.EventType.RECOMMENDATION_CREATED, rec,
                                    document=doc, baseline=baseline)
         result.events += 1
-        _claim_position(session, rec, scraped, doc, recorded_by, baseline, result, created=True)
+        claim_position(session, rec, _claim_of(scraped), doc, recorded_by=recorded_by, created=True,
+                       baseline=baseline)
+        themes.attach(session, rec, scraped, doc.kind)
         return
     changed = _update_fields(session, rec, scraped, doc, baseline, result)
-    if _claim_position(session, rec, scraped, doc, recorded_by, baseline, result, created=False):
-        changed = True
+    outcome = claim_position(session, rec, _claim_of(scraped), doc, recorded_by=recorded_by,
+                             created=False, baseline=baseline)
+    result.events += outcome.applied
+    result.conflicts += outcome.conflict
+    themes_added = themes.attach(session, rec, scraped, doc.kind)
+    _attach_external_ids(session, rec, scraped)
+    changed = changed or outcome.applied or themes_added
     if changed:
         rec.updated_at = utcnow()
         result.updated += 1
@@ -133,7 +169,8 @@ def _insert(session: Session, scraped: ScrapedRecommendation, review: Review,
     session.add(rec)
     session.flush()
     _write_recommending_states(session, rec, scraped)
-    if doc.symbol:
+    _attach_external_ids(session, rec, scraped)
+    if doc.symbol and doc.kind in (DocumentKind.WG_REPORT, DocumentKind.SAMPLE):
         session.add(ExternalRef(recommendation_id=rec.id, source="un_symbol",
                                 external_id=f"{doc.symbol} para. {scraped.paragraph}",
                                 url=ODS_URL.format(symbol=doc.symbol)))
@@ -165,6 +202,8 @@ def _update_fields(session: Session, rec: Recommendation, scraped: ScrapedRecomm
     wanted = ScrapedRecommendation.model_validate(
         {**scraped.model_dump(), "recommending_states": list(dict.fromkeys(scraped.recommending_states))})
     change = diff(snapshot, wanted)
+    if not _may_rewrite(session, rec, doc):
+        return False
     if change.text_changed:
         old_text = rec.text
         rec.text, rec.text_sha256 = scraped.text, text_sha256(scraped.text)
@@ -181,42 +220,25 @@ def _update_fields(session: Session, rec: Recommendation, scraped: ScrapedRecomm
     return change.any
 
 
-def _claim_position(session: Session, rec: Recommendation, scraped: ScrapedRecommendation,
-                    doc: Document, recorded_by: str, baseline: bool, result: ImportResult, *,
-                    created: bool) -> bool:
-    """Record this document's stated position once; refresh the cached current position."""
-    already = session.exec(select(StatusEvent.id).where(
-        StatusEvent.recommendation_id == rec.id, StatusEvent.axis == Axis.POSITION,
-        StatusEvent.document_id == doc.id)).first()
-    if already is not None:
-        return False
-    current = None if created else rec.position
-    if current == scraped.position:
-        return False  # a restatement is not a change of position
-    session.add(StatusEvent(
-        recommendation_id=rec.id, axis=Axis.POSITION, old=current, new=scraped.position,
-        wording=scraped.position_wording, effective_on=scraped.effective_on or doc.published_on,
-        document_id=doc.id, evidence=scraped.evidence, evidence_url=doc.url, recorded_by=recorded_by,
-    ))
-    session.flush()
-    latest = _latest_position(session, rec.id)
-    if latest is None or latest.new == rec.position and not created:
-        return False
-    old = rec.position
-    rec.position, rec.position_wording = latest.new, latest.wording
-    if not created and old != rec.position:
-        events.emit_recommendation(session, events.EventType.POSITION_CHANGED, rec, old=old,
-                                   new=rec.position, document=doc, baseline=baseline)
-        result.events += 1
+def _claim_of(scraped: ScrapedRecommendation) -> Claim:
+    return Claim(position=scraped.position, wording=scraped.position_wording,
+                 evidence=scraped.evidence, effective_on=scraped.effective_on)
+
+
+def _may_rewrite(session: Session, rec: Recommendation, doc: Document) -> bool:
+    """Wording and states come from the best source seen: a thematic list or UPR Info entry
+    never rewrites the text printed in the UN report."""
+    if rec.source_document_id is None or rec.source_document_id == doc.id:
         return True
-    return False
+    source = session.get(Document, rec.source_document_id)
+    return source is None or source_rank(doc.kind) >= source_rank(source.kind)
 
 
-def _latest_position(session: Session, recommendation_id: int) -> StatusEvent | None:
-    """Current position = latest position event by effective date (undated ones count as oldest)."""
-    rows = session.exec(select(StatusEvent).where(
-        StatusEvent.recommendation_id == recommendation_id,
-        StatusEvent.axis == Axis.POSITION)).all()
-    if not rows:
-        return None
-    return max(rows, key=lambda e: (e.effective_on or date.min, e.id or 0))
+def _attach_external_ids(session: Session, rec: Recommendation, scraped: ScrapedRecommendation) -> None:
+    for ref in scraped.external_ids:
+        exists = session.execute(select(ExternalRef.id).where(
+            ExternalRef.recommendation_id == rec.id, ExternalRef.source == ref.source,
+            ExternalRef.external_id == ref.external_id)).first()
+        if exists is None:
+            session.add(ExternalRef(recommendation_id=rec.id, source=ref.source,
+                                    external_id=ref.external_id, url=ref.url))

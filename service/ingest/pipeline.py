@@ -15,7 +15,7 @@ from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.ods import fetch_pdf
 from scrapers.records import ParsedDocument
 from service.config import Settings
-from service.ingest import runs
+from service.ingest import related, runs
 from service.ingest.importer import ImportResult, import_parsed
 from service.models import RunOutcome
 from service.store import RawStore
@@ -109,6 +109,8 @@ def _import_in_run(engine: Engine, settings: Settings, run_id: int, data: bytes,
         with Session(engine, expire_on_commit=False) as session:
             baseline = not runs.has_successful_run(session, source)
             result = import_parsed(session, parsed, recorded_by=recorded_by, baseline=baseline)
+            if parsed.document.state_under_review:
+                related.refresh_state(session, parsed.document.state_under_review)
             session.commit()
     except Exception as exc:  # the import rolled back; the run must say why
         return _fail(engine, run_id, RunOutcome.FAILED, exc, source_url, fetched=fetched)

@@ -29,7 +29,7 @@ class Recommendation(SQLModel, table=True):
     state: str = Field(max_length=3, foreign_key="state.iso3")
     review_id: int = Field(foreign_key="review.id")
     cycle: int | None = None
-    paragraph: str = Field(max_length=32)
+    paragraph: str | None = Field(default=None, max_length=32, description="None when a source gives none")
     text: str = Field(sa_column=Column(Text, nullable=False))
     text_sha256: str = Field(max_length=64)
     action_category: str | None = Field(default=None, max_length=64)
@@ -70,3 +70,7 @@ class ExternalRef(SQLModel, table=True):
     source: str = Field(max_length=32)
     external_id: str = Field(max_length=200)
     url: str | None = Field(default=None, max_length=2000)
+    # How a record from another source was joined to this one: paragraph, text (with the
+    # similarity as confidence) or none (it became its own recommendation).
+    match_method: str | None = Field(default=None, max_length=16)
+    match_confidence: float | None = None

@@ -13,10 +13,15 @@ from scrapers.records import Implementation, Position
 from service.models import (
     Document,
     ExternalRef,
+    PositionConflict,
     Recommendation,
+    RecommendationTheme,
     RecommendingState,
+    RelatedRecommendation,
     Review,
     StatusEvent,
+    Theme,
+    ThemeKind,
 )
 from service.pagination import decode_cursor, encode_cursor
 from service.recommendations.schemas import Status
@@ -42,6 +47,9 @@ class RecommendationFilter:
     status: Status | None = None
     review_id: int | None = None
     q: str | None = None
+    theme: str | None = None
+    sdg: str | None = None
+    affected: str | None = None
     include_sample: bool = True
 
 
@@ -77,12 +85,26 @@ def _conditions(f: RecommendationFilter) -> list[ColumnElement[bool]]:
     if f.recommending_state:
         conds.append(exists().where(RecommendingState.recommendation_id == Recommendation.id,
                                     RecommendingState.state == f.recommending_state))
+    for kind, value in ((ThemeKind.THEME, f.theme), (ThemeKind.SDG, f.sdg),
+                        (ThemeKind.AFFECTED, f.affected)):
+        if value:
+            conds.append(_tagged(kind, value))
     if f.q:
         for word in f.q.split():
             conds.append(func.lower(Recommendation.text).contains(word.lower(), autoescape=True))
     if not f.include_sample:
         conds.append(Recommendation.is_sample.is_(False))
     return conds
+
+
+def _tagged(kind: ThemeKind, value: str) -> ColumnElement[bool]:
+    """Tag filter: exact name, or for SDGs the goal number (`sdg=16` matches "16 - PEACE ...")."""
+    name_match = func.lower(Theme.name) == value.lower()
+    if kind == ThemeKind.SDG and value.strip().isdigit():
+        name_match = or_(name_match, Theme.name.startswith(f"{value.strip()} "),
+                         Theme.name.startswith(f"{value.strip()}."))
+    return exists().where(RecommendationTheme.recommendation_id == Recommendation.id,
+                          RecommendationTheme.theme_id == Theme.id, Theme.kind == kind, name_match)
 
 
 def count(session: Session, f: RecommendationFilter) -> int:
@@ -147,6 +169,9 @@ class RecommendationBundle:
     events: list[tuple[StatusEvent, Document | None]]
     external_refs: list[ExternalRef]
     source_document: Document | None
+    themes: list[tuple[Theme, str]]
+    conflicts: list[tuple[PositionConflict, Document | None]]
+    related: list[tuple[Recommendation, float]]
 
 
 def get_bundle(session: Session, recommendation_id: int) -> RecommendationBundle | None:
@@ -164,4 +189,29 @@ def get_bundle(session: Session, recommendation_id: int) -> RecommendationBundle
     refs = list(session.execute(select(ExternalRef).where(ExternalRef.recommendation_id == rec.id)
                                 .order_by(ExternalRef.id)).scalars())
     source = session.get(Document, rec.source_document_id) if rec.source_document_id else None
-    return RecommendationBundle(rec, review, states, events, refs, source)
+    themes = list(session.execute(
+        select(Theme, RecommendationTheme.source).join(RecommendationTheme, RecommendationTheme.theme_id == Theme.id)
+        .where(RecommendationTheme.recommendation_id == rec.id).order_by(Theme.kind, Theme.name)))
+    return RecommendationBundle(rec, review, states, events, refs, source, themes,
+                                conflicts_for(session, rec.id), related_for(session, rec.id))
+
+
+def conflicts_for(session: Session, recommendation_id: int | None = None, *, state: str | None = None,
+                  limit: int = 500) -> list[tuple[PositionConflict, Document | None]]:
+    stmt = (select(PositionConflict, Document)
+            .outerjoin(Document, PositionConflict.claimed_document_id == Document.id))
+    if recommendation_id is not None:
+        stmt = stmt.where(PositionConflict.recommendation_id == recommendation_id)
+    if state:
+        stmt = stmt.join(Recommendation, Recommendation.id == PositionConflict.recommendation_id).where(
+            Recommendation.state == state)
+    return list(session.execute(stmt.order_by(PositionConflict.id).limit(limit)))
+
+
+def related_for(session: Session, recommendation_id: int) -> list[tuple[Recommendation, float]]:
+    """Similar recommendations from earlier cycles, most similar first."""
+    return list(session.execute(
+        select(Recommendation, RelatedRecommendation.similarity)
+        .join(RelatedRecommendation, RelatedRecommendation.related_id == Recommendation.id)
+        .where(RelatedRecommendation.recommendation_id == recommendation_id)
+        .order_by(RelatedRecommendation.similarity.desc(), Recommendation.id)))

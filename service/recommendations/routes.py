@@ -24,8 +24,10 @@ from service.recommendations.schemas import (
     ReviewRef,
     Status,
     StatusEventOut,
+    ThemeOut,
     derive_status,
 )
+from service.recommendations.schemas import ConflictOut, RelatedOut
 
 router = APIRouter(prefix="/api/v1/recommendations", tags=["recommendations"])
 
@@ -58,6 +60,20 @@ def document_ref(doc: Document | None) -> DocumentRef | None:
                        published_on=doc.published_on, download_url=f"/api/v1/documents/{doc.id}/raw")
 
 
+def conflict_out(c, doc: Document | None) -> ConflictOut:
+    return ConflictOut(id=c.id, recommendation_id=c.recommendation_id, current_position=c.current_position,
+                       current_source=c.current_source, claimed_position=c.claimed_position,
+                       claimed_source=c.claimed_source, claimed_wording=c.claimed_wording,
+                       claimed_evidence=c.claimed_evidence, claimed_document=document_ref(doc),
+                       detected_at=c.detected_at)
+
+
+def related_out(rec: Recommendation, similarity: float) -> RelatedOut:
+    return RelatedOut(id=rec.id, key=rec.key, cycle=rec.cycle, paragraph=rec.paragraph, text=rec.text,
+                      position=rec.position, implementation=rec.implementation,
+                      status=derive_status(rec.position, rec.implementation), similarity=similarity)
+
+
 @router.get("", response_model=Page[RecommendationItem], summary="List recommendations")
 def list_recommendations(
     session: Annotated[Session, Depends(get_session)],
@@ -70,6 +86,9 @@ def list_recommendations(
     implementation: Implementation | None = None,
     status: Status | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200, description="Words in the text")] = None,
+    theme: Annotated[str | None, Query(max_length=300, description="Theme name")] = None,
+    sdg: Annotated[str | None, Query(max_length=300, description="SDG goal number or label")] = None,
+    affected: Annotated[str | None, Query(max_length=300, description="Affected persons")] = None,
     sort: SortParam = "id",
     limit: Annotated[int | None, Query(ge=1)] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
@@ -79,7 +98,7 @@ def list_recommendations(
         state=state_code(state, "state"),
         recommending_state=state_code(recommending_state, "recommending_state"),
         mechanism=mechanism, cycle=cycle, position=position, implementation=implementation,
-        status=status, q=q)
+        status=status, q=q, theme=theme, sdg=sdg, affected=affected)
     rows, next_cursor = repo.list_page(session, flt, sort=sort, limit=limit, cursor=cursor)
     states = repo.recommending_states_for(session, [r.id for r in rows])
     return Page(items=[to_item(r, states[r.id]) for r in rows], total=repo.count(session, flt),
@@ -110,6 +129,30 @@ def get_recommendation(recommendation_id: int,
             effective_on=e.effective_on, recorded_at=e.recorded_at, recorded_by=e.recorded_by,
             evidence=e.evidence, evidence_url=e.evidence_url, document=document_ref(doc), note=e.note)
             for e, doc in bundle.events],
-        external_refs=[ExternalRefOut(source=r.source, external_id=r.external_id, url=r.url)
+        external_refs=[ExternalRefOut(source=r.source, external_id=r.external_id, url=r.url,
+                                      match_method=r.match_method, match_confidence=r.match_confidence)
                        for r in bundle.external_refs],
+        themes=[ThemeOut(kind=t.kind, name=t.name, source=src) for t, src in bundle.themes],
+        conflicts=[conflict_out(c, d) for c, d in bundle.conflicts],
+        related=[related_out(r, sim) for r, sim in bundle.related],
         first_seen_at=rec.first_seen_at)
+
+
+@router.get("/{recommendation_id}/related", response_model=Page[RelatedOut],
+            summary="Similar recommendations to the same state from earlier cycles")
+def get_related(recommendation_id: int, session: Annotated[Session, Depends(get_session)]) -> Page[RelatedOut]:
+    if session.get(Recommendation, recommendation_id) is None:
+        raise NotFound(f"recommendation {recommendation_id} does not exist")
+    items = [related_out(r, sim) for r, sim in repo.related_for(session, recommendation_id)]
+    return Page(items=items, total=len(items), next=None)
+
+
+conflicts_router = APIRouter(prefix="/api/v1/conflicts", tags=["recommendations"])
+
+
+@conflicts_router.get("", response_model=Page[ConflictOut],
+                      summary="Where sources disagree on a recommendation's position")
+def list_conflicts(session: Annotated[Session, Depends(get_session)],
+                   state: Annotated[str | None, Query(max_length=60)] = None) -> Page[ConflictOut]:
+    items = [conflict_out(c, d) for c, d in repo.conflicts_for(session, state=state_code(state, "state"))]
+    return Page(items=items, total=len(items), next=None)

@@ -44,7 +44,7 @@ class RecommendationItem(BaseModel):
     mechanism: str
     state: str
     cycle: int | None
-    paragraph: str
+    paragraph: str | None
     text: str
     recommending_states: list[str]
     position: str
@@ -82,6 +82,8 @@ class ExternalRefOut(BaseModel):
     source: str
     external_id: str
     url: str | None
+    match_method: str | None = None
+    match_confidence: float | None = None
 
 
 class ReviewRef(BaseModel):
@@ -93,6 +95,37 @@ class ReviewRef(BaseModel):
     title: str | None
 
 
+class ThemeOut(BaseModel):
+    kind: str
+    name: str
+    source: str
+
+
+class ConflictOut(BaseModel):
+    id: int
+    recommendation_id: int
+    current_position: str
+    current_source: str
+    claimed_position: str
+    claimed_source: str
+    claimed_wording: str | None
+    claimed_evidence: str | None
+    claimed_document: DocumentRef | None
+    detected_at: datetime
+
+
+class RelatedOut(BaseModel):
+    id: int
+    key: str
+    cycle: int | None
+    paragraph: str | None
+    text: str
+    position: str
+    implementation: str
+    status: Status
+    similarity: float
+
+
 class RecommendationDetail(RecommendationItem):
     position_wording: str | None
     recommending_state_details: list[RecommendingStateOut]
@@ -100,4 +133,7 @@ class RecommendationDetail(RecommendationItem):
     source_document: DocumentRef | None
     history: list[StatusEventOut]
     external_refs: list[ExternalRefOut]
+    themes: list[ThemeOut]
+    conflicts: list[ConflictOut]
+    related: list[RelatedOut]
     first_seen_at: datetime

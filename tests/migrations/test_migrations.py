@@ -43,3 +43,22 @@ def test_each_revision_downgrades_cleanly(db_url, revision):
     migrate.downgrade(db_url, revision)
     migrate.upgrade(db_url)
     assert _diff(db_url) == []
+
+
+def test_enum_checks_hold_after_every_migration(db_url):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO state (iso3, name, un_name, coe_member) "
+                              "VALUES ('AZE', 'Azerbaijan', 'Azerbaijan', true)"))
+            conn.execute(text("INSERT INTO review (mechanism, state, ref, is_sample) VALUES ('upr', 'AZE', '2', false)"))
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO recommendation (key, mechanism, state, review_id, text, text_sha256, position, "
+                "implementation, first_seen_at, updated_at, is_sample) VALUES ('k', 'upr', 'AZE', "
+                "(SELECT id FROM review), 't', 'h', 'maybe', 'unknown', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, false)"))
+    finally:
+        engine.dispose()
