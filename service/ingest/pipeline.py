@@ -15,7 +15,7 @@ from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.ods import fetch_pdf
 from scrapers.records import ParsedDocument
 from service.config import Settings
-from service.ingest import related, runs
+from service.ingest import checks, related, runs
 from service.ingest.importer import ImportResult, import_parsed
 from service.models import RunOutcome
 from service.store import RawStore
@@ -108,15 +108,20 @@ def _import_in_run(engine: Engine, settings: Settings, run_id: int, data: bytes,
     try:
         with Session(engine, expire_on_commit=False) as session:
             baseline = not runs.has_successful_run(session, source)
+            checks.check_before(session, parsed)
             result = import_parsed(session, parsed, recorded_by=recorded_by, baseline=baseline)
+            mismatches = checks.mismatches_after(session, parsed)
             if parsed.document.state_under_review:
                 related.refresh_state(session, parsed.document.state_under_review)
             session.commit()
+    except checks.ImportRefused as exc:
+        return _fail(engine, run_id, RunOutcome.FAILED, exc, source_url, fetched=fetched)
     except Exception as exc:  # the import rolled back; the run must say why
         return _fail(engine, run_id, RunOutcome.FAILED, exc, source_url, fetched=fetched)
     errors = [{"class": "RejectedRecord", "message": m, "url": source_url} for m in result.errors]
+    errors += [{"class": "Mismatch", "message": m, "url": source_url} for m in mismatches]
     errors += [{"class": "ParserWarning", "message": w, "url": source_url} for w in parsed.warnings]
-    outcome = RunOutcome.PARTIAL if result.rejected else RunOutcome.OK
+    outcome = RunOutcome.PARTIAL if result.rejected or mismatches else RunOutcome.OK
     runs.finish_run(engine, run_id, outcome, counts={
         "fetched": fetched, "inserted": result.inserted, "updated": result.updated,
         "unchanged": result.unchanged, "rejected": result.rejected}, errors=errors)
@@ -125,7 +130,7 @@ def _import_in_run(engine: Engine, settings: Settings, run_id: int, data: bytes,
 
 def _fail(engine: Engine, run_id: int, outcome: RunOutcome, exc: BaseException, url: str | None,
           *, fetched: int = 0) -> RunReport:
-    reason = exc.reason if isinstance(exc, ScrapeError) else str(exc) or type(exc).__name__
+    reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
     errors = [{"class": type(exc).__name__, "message": reason, "url": url}]
     runs.finish_run(engine, run_id, outcome, counts={"fetched": fetched}, errors=errors)
     return RunReport(run_id, outcome, None, errors)

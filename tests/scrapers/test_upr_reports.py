@@ -1,0 +1,297 @@
+"""WG report parser on hand-written texts: one test per layout hazard of SOURCES.md §3."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from scrapers.errors import LayoutChanged, NotADocument, ScrapeError
+from scrapers.records import DocumentKind, ParsedDocument, Position, ScrapedRecommendation
+from scrapers.upr_reports import PARSER_NAME, PARSER_VERSION, parse_wg_report, parse_wg_report_text
+from tests.scrapers.pdfmaker import make_pdf
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "upr_reports"
+URL = "https://documents.un.org/test.pdf"
+
+HEAD = """Human Rights Council
+Report of the Working Group on the Universal
+Periodic Review*
+Azerbaijan
+United Nations A/HRC/24/13
+General Assembly Distr.: General
+5 July 2013
+1. The Working Group on the Universal Periodic Review held its sixteenth session from 22
+April to 3 May 2013.
+II. Conclusions and/or recommendations**
+"""
+END = """
+111. All conclusions and/or recommendations contained in the present report reflect
+the position of the submitting State(s) and/or the State under review.
+Annex
+"""
+PENDING_LEAD = "109. The following recommendations will be examined by Azerbaijan:\n"
+
+
+def parse(body: str, **kwargs: object) -> ParsedDocument:
+    return parse_wg_report_text(HEAD + body + END, source_url=URL, **kwargs)  # type: ignore[arg-type]
+
+
+def by_paragraph(parsed: ParsedDocument) -> dict[str, ScrapedRecommendation]:
+    return {r.paragraph: r for r in parsed.recommendations}
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+# --- item numbering ------------------------------------------------------------------------
+
+
+def test_item_numbers_with_and_without_space_and_dot() -> None:
+    recs = by_paragraph(
+        parse(
+            PENDING_LEAD
+            + "109.1. Ratify CPED (Brazil);\n109.2 Ratify OP-CAT (Chile);\n"
+            + "109.3.Ensure that public policies respect rights (Kuwait);\n109. 4 Sign it (Peru)."
+        )
+    )
+    assert list(recs) == ["109.1", "109.2", "109.3", "109.4"]
+    assert recs["109.3"].text == "Ensure that public policies respect rights"
+
+
+def test_numbers_inside_text_are_not_items() -> None:
+    recs = by_paragraph(
+        parse(
+            PENDING_LEAD
+            + "109.1 Increase aid to 0.7 per cent, from the current\n"
+            + "2.5 per cent, and implement resolution\n"
+            + "109.15 of the General Assembly (Norway);\n"
+            + "109.2 Ratify CPED (Chile)."
+        )
+    )
+    assert list(recs) == ["109.1", "109.2"]
+    assert "109.15 of the General Assembly" in recs["109.1"].text
+
+
+def test_item_running_across_pages_with_furniture() -> None:
+    text = fixture("cycle2_report.txt")
+    recs = by_paragraph(parse_wg_report_text(text, source_url=URL))
+    assert recs["109.6"].text.endswith("with respect to consultation and participation in decision-making")
+    assert "A/HRC/24/99" not in recs["109.6"].text
+    assert recs["109.5"].text.endswith("full implementation of the rights of persons with disabilities, including 10 measures on access to buildings")
+
+
+def test_items_merged_on_one_line_are_split() -> None:
+    recs = by_paragraph(parse(PENDING_LEAD + "109.1 Ratify CPED (Chile); 109.2 Ratify OP-CAT (Peru);\n109.3 Sign it (Cuba)."))
+    assert [r.recommending_states for r in recs.values()] == [["CHL"], ["PER"], ["CUB"]]
+
+
+def test_misprinted_item_number_keeps_its_lead_in(caplog: pytest.LogCaptureFixture) -> None:
+    parsed = parse(
+        "110. The following recommendations enjoy the support of Azerbaijan:\n"
+        "110.1 Ratify CPED (Chile);\n111.2 Ratify OP-CAT (Peru);\n110.3 Sign it (Cuba).\n"
+        + PENDING_LEAD.replace("109", "111")
+        + "111.1 Consider it (Spain)."
+    )
+    recs = by_paragraph(parsed)
+    assert list(recs) == ["110.1", "110.2", "110.3", "111.1"]
+    assert recs["110.2"].position is Position.SUPPORTED
+    assert any("printed as 111.2" in w for w in parsed.warnings)
+
+
+# --- recommending States -------------------------------------------------------------------
+
+
+def test_states_nested_brackets_and_long_names() -> None:
+    recs = by_paragraph(parse_wg_report_text(fixture("cycle2_report.txt"), source_url=URL))
+    assert recs["109.2"].recommending_states == ["IRN"]
+    assert recs["109.2"].recommending_states_raw == ["Iran (Islamic Republic of)"]
+    assert recs["109.3"].recommending_states == ["VEN", "GBR"]
+    assert recs["109.3"].recommending_states_raw[1] == "United Kingdom of Great Britain and Northern Ireland"
+
+
+def test_non_state_brackets_are_not_states() -> None:
+    recs = by_paragraph(parse_wg_report_text(fixture("cycle2_report.txt"), source_url=URL))
+    assert recs["109.1"].recommending_states == ["BRA", "CHL"]
+    assert recs["109.1"].text.endswith("(OP-CAT)")
+    assert recs["109.2"].text.endswith("made in 1995 (2010)")
+
+
+@pytest.mark.parametrize(
+    ("item", "states"),
+    [
+        ("Ratify CED (Spain) (France);", ["ESP", "FRA"]),
+        ("Ratify CPED (Brazil, Chile);", ["BRA", "CHL"]),
+        ("Ratify ICESCR-OP (Mexico; Egypt);", ["MEX", "EGY"]),
+        ("Accede to CED (Paraguay (Argentina);", ["PRY", "ARG"]),
+        ("Reach the MDG targets (MDG) (CEDAW) (OP-CAT) (2015) (Cuba);", ["CUB"]),
+        ("Ratify (Bolivia (Plurinational State of), Iran (Islamic Republic of));", ["BOL", "IRN"]),
+        ("Ratify it (United States of Americas);", ["USA"]),
+        ("Protect children (Norway and Sweden);", ["NOR", "SWE"]),
+        ("Ratify CPED (Trinidad and Tobago);", ["TTO"]),
+        ("Act on it (Brazil);1", ["BRA"]),
+    ],
+)
+def test_attribution_shapes(item: str, states: list[str]) -> None:
+    rec = parse(PENDING_LEAD + "109.1 " + item).recommendations[0]
+    assert rec.recommending_states == states
+
+
+def test_bundled_item_gets_every_state() -> None:
+    recs = by_paragraph(parse_wg_report_text(fixture("cycle2_report.txt"), source_url=URL))
+    assert recs["109.4"].recommending_states == ["UKR", "SVK"]
+    assert "(Ukraine); Increase efforts" in recs["109.4"].text
+
+
+def test_inline_cycle1_attributions() -> None:
+    recs = by_paragraph(parse_wg_report_text(fixture("cycle1_report.txt"), source_url=URL))
+    assert recs["96.2"].recommending_states == ["LVA", "NOR", "CZE"]
+    assert recs["96.2"].text.startswith("Fulfil its voluntary pledge (Latvia) and issue (Norway)")
+    assert recs["96.4"].recommending_states == ["IRN", "BOL", "VAT"]
+
+
+def test_unresolved_state_is_kept_raw_and_reported() -> None:
+    parsed = parse(PENDING_LEAD + "109.1 Ratify it (Republic of Atlantis).")
+    rec = parsed.recommendations[0]
+    assert rec.recommending_states == ["Republic of Atlantis"] == rec.recommending_states_raw
+    assert any("Republic of Atlantis" in w for w in parsed.warnings)
+
+
+def test_item_without_any_state_is_reported() -> None:
+    parsed = parse(PENDING_LEAD + "109.1 Ratify the convention on statelessness.")
+    assert parsed.recommendations[0].recommending_states == []
+    assert any("no recommending State" in w for w in parsed.warnings)
+
+
+# --- positions -----------------------------------------------------------------------------
+
+
+def test_positions_follow_their_lead_in() -> None:
+    recs = by_paragraph(parse_wg_report_text(fixture("cycle2_report.txt"), source_url=URL))
+    assert {p: r.position for p, r in recs.items() if p in ("109.1", "110.1", "111.1")} == {
+        "109.1": Position.PENDING,
+        "110.1": Position.NOTED,
+        "111.1": Position.SUPPORTED,
+    }
+    assert "already implemented or in the process of implementation" in recs["111.1"].position_wording
+    assert recs["110.1"].evidence == "A/HRC/24/99 para. 110"
+
+
+def test_neutral_cycle1_lead_in_takes_position_from_following_paragraph() -> None:
+    parsed = parse_wg_report_text(fixture("cycle1_report.txt"), source_url=URL)
+    assert {r.position for r in parsed.recommendations} == {Position.PENDING}
+    assert "will be included in the outcome report" in parsed.recommendations[0].position_wording
+    assert any("para 98" in w and "no items" in w for w in parsed.warnings)
+
+
+def test_unclassifiable_lead_in_raises() -> None:
+    with pytest.raises(LayoutChanged, match="para 109"):
+        parse("109. The following recommendations were made to Azerbaijan:\n109.1 Ratify CPED (Chile).")
+
+
+def test_voluntary_commitments_are_not_recommendations() -> None:
+    parsed = parse(
+        PENDING_LEAD + "109.1 Ratify CPED (Chile).\n"
+        "110. Azerbaijan made the following voluntary commitments:\n1. Submit its reports on time."
+    )
+    assert [r.paragraph for r in parsed.recommendations] == ["109.1"]
+    assert any("voluntary commitments" in w for w in parsed.warnings)
+
+
+# --- section boundaries, prose and errors --------------------------------------------------
+
+
+def test_prose_after_last_item_is_left_out() -> None:
+    recs = by_paragraph(parse_wg_report_text(fixture("cycle1_report.txt"), source_url=URL))
+    assert recs["96.5"].text == "Continue to engage with civil society in the follow-up to the review"
+    assert recs["96.3"].recommending_states == ["HUN"]  # "61." opening a line is not item 61
+
+
+def test_footnote_is_not_part_of_the_item() -> None:
+    recs = by_paragraph(parse_wg_report_text(fixture("cycle2_report.txt"), source_url=URL))
+    assert recs["109.8"].recommending_states == ["BRA"]
+    assert "interactive dialogue" not in recs["109.9"].text
+    assert recs["109.9"].recommending_states == ["TLS"]
+
+
+def test_text_after_end_anchor_is_ignored() -> None:
+    parsed = parse(PENDING_LEAD + "109.1 Ratify CPED (Chile).")
+    assert len(parsed.recommendations) == 1
+
+
+def test_missing_end_anchor_falls_back_to_annex_with_warning() -> None:
+    text = HEAD + PENDING_LEAD + "109.1 Ratify CPED (Chile).\nAnnex\n1. Mr. X, Minister\n"
+    parsed = parse_wg_report_text(text, source_url=URL)
+    assert [r.paragraph for r in parsed.recommendations] == ["109.1"]
+    assert any("closing" in w for w in parsed.warnings)
+
+
+def test_no_conclusions_section_is_not_a_wg_report() -> None:
+    with pytest.raises(LayoutChanged, match="heading") as info:
+        parse_wg_report_text("Addendum\nViews on conclusions and/or recommendations\n1. Text", source_url=URL)
+    assert info.value.url == URL
+
+
+def test_conclusions_without_items_raise() -> None:
+    with pytest.raises(LayoutChanged, match="no recommendation items"):
+        parse("109. The recommendations formulated during the dialogue are in the annex.")
+
+
+def test_only_scrape_errors_escape() -> None:
+    with pytest.raises(NotADocument):
+        parse_wg_report(b"<!DOCTYPE html><html>Not found</html>", source_url=URL)
+    for data in (b"%PDF-1.4\n\x00\x01\x02%%EOF", b"\x89PNG\r\n\x1a\n"):
+        with pytest.raises(ScrapeError):
+            parse_wg_report(data, source_url=URL)
+
+
+# --- metadata and records ------------------------------------------------------------------
+
+
+def test_document_metadata_detected() -> None:
+    parsed = parse_wg_report_text(fixture("cycle2_report.txt"), source_url=URL)
+    doc = parsed.document
+    assert (doc.symbol, doc.state_under_review, doc.wg_session, doc.cycle) == ("A/HRC/24/99", "BOL", 16, 2)
+    assert doc.published_on == date(2013, 7, 5)
+    assert doc.kind is DocumentKind.WG_REPORT
+    assert (doc.parser, doc.parser_version) == (PARSER_NAME, PARSER_VERSION)
+    rec = parsed.recommendations[0]
+    assert rec.key == "upr/BOL/2/109.1" and rec.state == "BOL" and rec.cycle == 2
+    assert rec.source_url == URL and rec.effective_on == date(2013, 7, 5)
+
+
+def test_cycle1_metadata() -> None:
+    doc = parse_wg_report_text(fixture("cycle1_report.txt"), source_url=URL).document
+    assert (doc.symbol, doc.state_under_review, doc.wg_session, doc.cycle) == ("A/HRC/11/98", "LAO", 4, 1)
+
+
+def test_explicit_arguments_override_detection() -> None:
+    parsed = parse(PENDING_LEAD + "109.1 Ratify CPED (Chile).", symbol="A/HRC/24/13/X", state="Armenia", cycle=3)
+    rec = parsed.recommendations[0]
+    assert rec.key == "upr/ARM/3/109.1" and rec.evidence == "A/HRC/24/13/X para. 109"
+    assert any("cycle" in w for w in parsed.warnings) and any("Armenia" in w for w in parsed.warnings)
+
+
+def test_cycle_from_symbol_when_session_missing() -> None:
+    text = (HEAD + PENDING_LEAD + "109.1 Ratify CPED (Chile)." + END).replace("sixteenth session", "session")
+    parsed = parse_wg_report_text(text, source_url=URL)
+    assert parsed.document.cycle == 2 and parsed.document.wg_session is None
+    with pytest.raises(LayoutChanged, match="cycle"):
+        parse_wg_report_text(text.replace("A/HRC/24/13", "A/HRC"), source_url=URL)
+
+
+def test_unknown_state_argument_raises() -> None:
+    with pytest.raises(LayoutChanged, match="Atlantis"):
+        parse(PENDING_LEAD + "109.1 Ratify CPED (Chile).", state="Atlantis")
+
+
+def test_pdf_end_to_end_matches_text_parse() -> None:
+    pages = fixture("cycle2_report.txt").split("\f")
+    from_pdf = parse_wg_report(make_pdf(pages), source_url=URL)
+    from_text = parse_wg_report_text("\f".join(pages), source_url=URL)
+    assert from_pdf.document.content_type == "application/pdf"
+    assert [(r.paragraph, r.recommending_states, r.position, r.text) for r in from_pdf.recommendations] == [
+        (r.paragraph, r.recommending_states, r.position, r.text) for r in from_text.recommendations
+    ]
