@@ -71,6 +71,11 @@ class ScrapedDocument(BaseModel):
     parser: str
     parser_version: str
     is_sample: bool = False
+    reference: str | None = None  # human id: "Resolution 2322 (2020)", "Doc. 15149"
+    version: str | None = None  # "provisional" | "final" where a source publishes both
+    outcome: str | None = None  # "adopted" | "rejected" for texts put to a vote
+    vote: str | None = None  # as printed, e.g. "for 52, against 75, abstentions 11"
+    cites: list[str] = Field(default_factory=list)  # references to other texts, as printed
 
 
 class ExternalId(BaseModel):
@@ -102,6 +107,9 @@ class ScrapedRecommendation(BaseModel):
     affected_persons: list[str] = Field(default_factory=list)
     action_category: str | None = None
     external_ids: list[ExternalId] = Field(default_factory=list)
+    addressee: str | None = None  # who must act: "authorities", "committee_of_ministers", ...
+    context: str | None = None  # the lead-in that governs the text ("calls on the authorities to:")
+    attributes: dict[str, str] = Field(default_factory=dict)  # source codes kept raw
 
 
 class ScrapedPosition(BaseModel):
@@ -121,10 +129,36 @@ class ScrapedPosition(BaseModel):
     source_url: str
 
 
+class ScrapedImplementation(BaseModel):
+    """Evidence of what happened to a recommendation (a case closed, a later text's assessment)."""
+
+    key: str
+    implementation: Implementation
+    wording: str
+    evidence: str | None = None
+    evidence_url: str | None = None
+    effective_on: date | None = None
+    source_url: str
+    needs_confirmation: bool = False  # a human must confirm before it counts
+
+
+class ScrapedLink(BaseModel):
+    """A dated document in a recommendation's timeline: action plan, CM decision, CM reply."""
+
+    key: str
+    role: str
+    title: str
+    reference: str | None = None
+    effective_on: date | None = None
+    url: str | None = None
+
+
 class ParsedDocument(BaseModel):
     """What a parse function returns: the document and the recommendations it states."""
 
     document: ScrapedDocument
     recommendations: list[ScrapedRecommendation] = Field(default_factory=list)
     positions: list[ScrapedPosition] = Field(default_factory=list)
+    implementations: list[ScrapedImplementation] = Field(default_factory=list)
+    links: list[ScrapedLink] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

@@ -127,6 +127,8 @@ def _report(report: RunReport, label: str) -> None:
         r = report.result
         say(f"{label}: run {report.run_id} {report.outcome.value} — {r.inserted} inserted, "
                   f"{r.updated} updated, {r.unchanged} unchanged, {r.rejected} rejected")
+        for error in report.errors:
+            say(f"{label}: {error['class']}: {error['message']}")
         return
     reason = "; ".join(e["message"] for e in report.errors) or "failed"
     say(f"{label}: {reason} (run {report.run_id} {report.outcome.value})")

@@ -114,9 +114,7 @@ def _import_in_run(engine: Engine, settings: Settings, run_id: int, data: bytes,
             if parsed.document.state_under_review:
                 related.refresh_state(session, parsed.document.state_under_review)
             session.commit()
-    except checks.ImportRefused as exc:
-        return _fail(engine, run_id, RunOutcome.FAILED, exc, source_url, fetched=fetched)
-    except Exception as exc:  # the import rolled back; the run must say why
+    except Exception as exc:  # the import rolled back (refused or broken); the run says why
         return _fail(engine, run_id, RunOutcome.FAILED, exc, source_url, fetched=fetched)
     errors = [{"class": "RejectedRecord", "message": m, "url": source_url} for m in result.errors]
     errors += [{"class": "Mismatch", "message": m, "url": source_url} for m in mismatches]
