@@ -115,7 +115,9 @@ def _extract(data: bytes) -> list[str]:
 
 # --- page furniture -------------------------------------------------------------------------
 
-_SYMBOL = r"(?:[A-Z]{1,8}(?:\.\d+)?/\s?)+(?:[A-Za-z0-9.\-]+\s?/\s?)*[A-Za-z0-9.\-]*\d[A-Za-z0-9.\-]*"
+_SYMBOL = (
+    r"(?:[A-Z]{1,8}(?:\.\d+)?/\s?)+(?:[A-Za-z0-9.\-]+\s?/\s?)*[A-Za-z0-9.\-]*\d[A-Za-z0-9.\-]*"
+)
 _FURNITURE_TOKEN = re.compile(
     rf"{_SYMBOL}"  # running document symbol, e.g. A/HRC/24/13, A/HRC/ 8/29
     r"|GE\.\d{2}-\d{4,6}"  # job number, e.g. GE.13-15465
@@ -173,7 +175,7 @@ def _starts_sentence(lines: list[str], index: int) -> bool:
     return index < len(lines) and lines[index].lstrip()[:1] in _NOTE_OPENERS
 
 
-_NOTE_OPENERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ\u201c\"")
+_NOTE_OPENERS = frozenset('ABCDEFGHIJKLMNOPQRSTUVWXYZ\u201c"')
 
 
 def _has_note_mark(body: list[str], mark: str) -> bool:
@@ -189,8 +191,9 @@ _LINE_END_DASH = re.compile(r"(?<=\w)([-\u2013\u00ad])\n[ \t]*(?=\w)")
 _WORD_BEFORE = re.compile(r"\w+\Z")
 _WORD_AFTER = re.compile(r"\w+")
 _KEEP_PREFIXES = frozenset(
-    "anti non pre post inter intra multi co self socio ex cross well so under over semi sub "
-    "counter mid long short full part high low follow cost child gender decision".split()
+    ("anti", "non", "pre", "post", "inter", "intra", "multi", "co", "self", "socio", "ex", "cross")
+    + ("well", "so", "under", "over", "semi", "sub", "counter", "mid", "long", "short", "full")
+    + ("part", "high", "low", "follow", "cost", "child", "gender", "decision")
 )
 _SYLLABLE_TAIL = re.compile(
     r"^[a-z]{0,5}(?:tions?|sions?|ments?|ness|ity|ities|ances?|ences?|ally|ible|able|ical|ised"

@@ -30,7 +30,10 @@ _LEAD_IN_RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
         (_P.NOTED, r"\btakes? note of\b|\btook note of\b|\bnoted the following\b"),
         (_P.PARTIALLY_SUPPORTED, r"\b(?:partially|partly) (?:supported|accepted)\b"),
         (_P.PARTIALLY_SUPPORTED, r"\b(?:support|accept)s? (?:in part|partially)\b"),
-        (_P.PARTIALLY_SUPPORTED, r"\benjoys? (?:the |its )?(?:partial )?support\b[^.:]{0,60}\bin part\b"),
+        (
+            _P.PARTIALLY_SUPPORTED,
+            r"\benjoys? (?:the |its )?(?:partial )?support\b[^.:]{0,60}\bin part\b",
+        ),
         (_P.SUPPORTED, r"\benjoys? (?:the |its )?support\b"),
         (_P.SUPPORTED, r"\b(?:already implemented|in the process of implementation)\b"),
         (_P.SUPPORTED, r"\b(?:were|was|are|is|been) (?:accepted|supported)\b"),
@@ -73,11 +76,22 @@ def _sentence_around(flat: str, offset: int) -> str:
 _LABELS: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
     (position, re.compile(pattern, re.IGNORECASE))
     for position, pattern in (
-        (_P.PARTIALLY_SUPPORTED, r"^(?:supported|accepted)\s*/\s*noted$|\bin part\b|\bpartial(?:ly)?\b"),
-        (_P.NOTED, r"^(?:noted|not supported|not accepted|rejected|did not enjoy (?:the )?support)\b"),
+        (
+            _P.PARTIALLY_SUPPORTED,
+            r"^(?:supported|accepted)\s*/\s*noted$|\bin part\b|\bpartial(?:ly)?\b",
+        ),
+        (
+            _P.NOTED,
+            r"^(?:noted|not supported|not accepted|rejected|did not enjoy (?:the )?support)\b",
+        ),
         (_P.SUPPORTED, r"^(?:supported|accepted|already implemented|enjoys? (?:the )?support)\b"),
-        (_P.PENDING, r"^(?:pending|will be examined|under consideration|consideration|considered"
-         r"|examined|to be examined|deferred)$"),
+        (
+            _P.PENDING,
+            (
+                r"^(?:pending|will be examined|under consideration|consideration|considered"
+                r"|examined|to be examined|deferred)$"
+            ),
+        ),
     )
 )
 

@@ -80,7 +80,9 @@ def parse_wg_report(
     digest = hashlib.sha256(data).hexdigest()
     return _guarded(
         source_url,
-        lambda: _parse(pages, source_url, symbol, state, cycle, ("application/pdf", digest, len(data))),
+        lambda: _parse(
+            pages, source_url, symbol, state, cycle, ("application/pdf", digest, len(data))
+        ),
     )
 
 
@@ -109,7 +111,9 @@ def _guarded(url: str, parse: Callable[[], _T]) -> _T:
         exc.url = exc.url or url
         raise
     except Exception as exc:  # a parser bug must still surface as a scrape failure
-        raise LayoutChanged(f"WG report parser failed: {type(exc).__name__}: {exc}", url=url) from exc
+        raise LayoutChanged(
+            f"WG report parser failed: {type(exc).__name__}: {exc}", url=url
+        ) from exc
 
 
 def _parse(
@@ -174,7 +178,9 @@ def _metadata(
     wg_session = detect_wg_session(" ".join(" ".join(pages[:6]).split()))
     detected_cycle = _detected_cycle(wg_session, found_symbol, warnings)
     if cycle is None and detected_cycle is None:
-        raise LayoutChanged("neither WG session ('held its ... session') nor symbol found; pass cycle=")
+        raise LayoutChanged(
+            "neither WG session ('held its ... session') nor symbol found; pass cycle="
+        )
     if cycle is not None and detected_cycle is not None and cycle != detected_cycle:
         warnings.append(f"document suggests cycle {detected_cycle}, cycle={cycle} given")
     return _Meta(
@@ -194,7 +200,9 @@ def _detected_cycle(wg_session: int | None, symbol: str | None, warnings: list[s
     hrc_session = hrc_session_of(symbol) if symbol else None
     cycle = cycle_for_hrc_session(hrc_session) if hrc_session else None
     if cycle is not None:
-        warnings.append(f"WG session not found; cycle {cycle} inferred from HRC session {hrc_session}")
+        warnings.append(
+            f"WG session not found; cycle {cycle} inferred from HRC session {hrc_session}"
+        )
     return cycle
 
 
@@ -211,7 +219,9 @@ def _positions(blocks: list[Block], warnings: list[str]) -> dict[int, tuple[Posi
         if not block.items:
             continue
         if _COMMITMENTS.search(block.lead_in) and "recommendation" not in block.lead_in.lower():
-            warnings.append(f"para {block.number} lists voluntary commitments, not recommendations: skipped")
+            warnings.append(
+                f"para {block.number} lists voluntary commitments, not recommendations: skipped"
+            )
             continue
         try:
             positions[block.number] = classify_lead_in(block.lead_in)
@@ -313,5 +323,7 @@ def _trim_trailing_prose(text: str, paragraph: str, warnings: list[str]) -> str:
         return text
     if any(resolve_group(g.inner) for g in bracket_groups(tail)):
         return text
-    warnings.append(f"{paragraph}: text after the final attribution left out: {tail.strip()[1:80]!r}")
+    warnings.append(
+        f"{paragraph}: text after the final attribution left out: {tail.strip()[1:80]!r}"
+    )
     return text[: groups[-1].end + 1]

@@ -187,7 +187,9 @@ def _split_merged_items(block: Block, warnings: list[str]) -> None:
             index += 1
             continue
         item.lines = [text[: match.start()]]
-        block.items.insert(index + 1, Item(block.number, wanted, match.group(1), [text[match.end() :]]))
+        block.items.insert(
+            index + 1, Item(block.number, wanted, match.group(1), [text[match.end() :]])
+        )
         warnings.append(f"item {block.number}.{wanted} found inside the text of the item before it")
         index += 1
 

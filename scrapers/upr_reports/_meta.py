@@ -8,23 +8,25 @@ from datetime import date
 
 from scrapers.countries import to_iso3
 
-_SYMBOL = re.compile(r"\bA\s?/\s?HRC\s?/\s?(?:WG\.6\s?/\s?)?\d{1,2}\s?/\s?(?:L\.)?\d{1,3}(?:\s?/\s?Add\.\d)?\b")
+_SYMBOL = re.compile(
+    r"\bA\s?/\s?HRC\s?/\s?(?:WG\.6\s?/\s?)?\d{1,2}\s?/\s?(?:L\.)?\d{1,3}(?:\s?/\s?Add\.\d)?\b"
+)
 _TITLE = re.compile(
     r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review[\s*\u2217\d:\u2013\u2014-]*",
     re.IGNORECASE,
 )
 _MARKS = re.compile(r"[\s*\u2217\d]+$")
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august")
 _MONTHS = {
-    m: i
-    for i, m in enumerate(
-        "january february march april may june july august september october november december".split(),
-        start=1,
-    )
+    m: i for i, m in enumerate((*_MONTH_NAMES, "september", "october", "november", "december"), 1)
 }
 _DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
-_SESSION = re.compile(r"held\s+its\s+([a-z\-\s]{3,30}?|\d{1,2}(?:st|nd|rd|th))\s+session", re.IGNORECASE)
-_UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
-_TEENS = "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
+_SESSION = re.compile(
+    r"held\s+its\s+([a-z\-\s]{3,30}?|\d{1,2}(?:st|nd|rd|th))\s+session", re.IGNORECASE
+)
+_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+_TEENS = ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth")
+_TEENS += ("seventeenth", "eighteenth", "nineteenth")
 _TENS = {"twent": 20, "thirt": 30, "fort": 40, "fift": 50, "sixt": 60, "sevent": 70}
 
 
@@ -85,9 +87,8 @@ def ordinal_value(word: str) -> int | None:
     for stem, tens in _TENS.items():
         if parts and parts[0] == f"{stem}ieth":
             return tens if len(parts) == 1 else None
-        if parts and parts[0] == f"{stem}y":
-            if len(parts) == 2 and parts[1] in _UNITS:
-                return tens + _UNITS.index(parts[1]) + 1
+        if len(parts) == 2 and parts[0] == f"{stem}y" and parts[1] in _UNITS:
+            return tens + _UNITS.index(parts[1]) + 1
     return None
 
 

@@ -23,7 +23,9 @@ _NAME_LIKE = re.compile(
 )
 _ACRONYM = re.compile(r"^[A-Z]{2,4}$")
 _NOTE_MARK = re.compile(r"([;)\u201d])\d{1,2}(?=[\s;.,]|$)")  # "(Brazil);1" footnote marks
-MISPRINT_CUTOFF = 0.92  # "United States of Americas", "Libya Arab Jamahiriya"; never "Niger"/"Nigeria"
+# Similarity for misprinted names ("United States of Americas", "Libya Arab Jamahiriya"). Only
+# names that resolve to nothing are tried, so real pairs such as Niger/Nigeria never reach it.
+MISPRINT_CUTOFF = 0.92
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,7 @@ def bracket_groups(text: str) -> list[Group]:
             stack.append((index, []))
         elif char == ")":
             if stack:
-                start, inner = stack.pop()
+                start, _ = stack.pop()
                 group = Group(start, index + 1, text[start + 1 : index])
                 (stack[-1][1] if stack else out).append(group)
         elif stack and not _semicolon_list(text, stack[-1][0], index):

@@ -12,11 +12,31 @@ from service.models.enrichment import (
     Theme,
     ThemeKind,
 )
+from service.models.operations import AuditEntry, HttpCacheEntry, WatchedState
 from service.models.recommendation import ExternalRef, Recommendation, RecommendingState
+from service.models.timeline import EvidenceStatus, ImplementationEvidence, RecommendationLink
+from service.models.webhooks import (
+    DeliveryStatus,
+    OutboxCursor,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AuditEntry",
+    "DeliveryStatus",
+    "EvidenceStatus",
+    "HttpCacheEntry",
+    "ImplementationEvidence",
+    "OutboxCursor",
+    "RecommendationLink",
+    "WatchedState",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "ROLE_RANK",
     "ApiKey",
     "PositionConflict",

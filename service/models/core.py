@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from scrapers.records import DocumentKind, Mechanism
@@ -67,3 +67,8 @@ class Document(SQLModel, table=True):
     parser: str | None = Field(default=None, max_length=64)
     parser_version: str | None = Field(default=None, max_length=32)
     is_sample: bool = False
+    reference: str | None = Field(default=None, max_length=120)
+    version: str | None = Field(default=None, max_length=16)
+    outcome: str | None = Field(default=None, max_length=16)
+    vote: str | None = Field(default=None, max_length=300)
+    cites: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))

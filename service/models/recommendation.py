@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from scrapers.records import Implementation, Mechanism, Position
@@ -40,6 +40,10 @@ class Recommendation(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     source_document_id: int | None = Field(default=None, foreign_key="document.id")
     is_sample: bool = False
+    addressee: str | None = Field(default=None, max_length=64)
+    context: str | None = Field(default=None, sa_column=Column(Text))
+    attributes: dict[str, str] = Field(default_factory=dict,
+                                       sa_column=Column(JSON, nullable=False, server_default="{}"))
 
 
 class RecommendingState(SQLModel, table=True):

@@ -7,7 +7,7 @@ import ctypes
 import io
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as raw
+from pypdfium2 import raw
 
 _LINE_HEIGHT = 14
 _TOP = 800

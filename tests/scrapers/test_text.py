@@ -132,16 +132,15 @@ def test_pdf_pages_synthetic_pdf() -> None:
 
 
 def test_strip_page_furniture_headers_and_footers() -> None:
-    page = "\r\n".join(
-        [
-            " A/HRC/ 8/29 ",
-            " Page 13 ",
-            "12. That Algeria implement measures (Germany).",
-            "2015 was the target year of the plan of 18 measures",
-            "18",
-            "GE.13-11815 (E) 200313 210313",
-        ]
-    )
+    lines = [
+        " A/HRC/ 8/29 ",
+        " Page 13 ",
+        "12. That Algeria implement measures (Germany).",
+        "2015 was the target year of the plan of 18 measures",
+        "18",
+        "GE.13-11815 (E) 200313 210313",
+    ]
+    page = "\r\n".join(lines)
     assert strip_page_furniture(page).split("\n") == [
         "12. That Algeria implement measures (Germany).",
         "2015 was the target year of the plan of 18 measures",
@@ -150,29 +149,33 @@ def test_strip_page_furniture_headers_and_footers() -> None:
 
 @pytest.mark.parametrize(
     "header",
-    [["A/HRC/23/6", "14 GE.13-11815"], ["A/HRC/43/15/Add.1", "2"], ["GE.19-21936(E)", "\uf02a\uf031\uf039\uf02a"]],
+    [
+        ["A/HRC/23/6", "14 GE.13-11815"],
+        ["A/HRC/43/15/Add.1", "2"],
+        ["GE.19-21936(E)", "\uf02a\uf031\uf039\uf02a"],
+    ],
 )
 def test_strip_page_furniture_variants(header: list[str]) -> None:
-    assert strip_page_furniture("\n".join([*header, "body text"])) == "body text"
+    lines = [*header, "body text"]
+    assert strip_page_furniture("\n".join(lines)) == "body text"
 
 
 def test_strip_page_furniture_footnotes() -> None:
-    page = "\n".join(
-        [
-            "109.8. Ratify CPED (Brazil, Chile);",
-            "** The conclusions and recommendations have not been edited.",
-        ]
+    starred = [
+        "109.8. Ratify CPED (Brazil, Chile);",
+        "** The conclusions and recommendations have not been edited.",
+    ]
+    assert strip_page_furniture("\n".join(starred)) == starred[0]
+    numbered = [
+        "63.15. Give further consideration to the definition (Brazil);1",
+        "63.16. Consider a public body (Slovenia);",
+        "1",
+        "The recommendation made during the dialogue was: (Brazil).",
+    ]
+    assert (
+        strip_page_furniture("\n".join(numbered)).split("\n")[-1]
+        == "63.16. Consider a public body (Slovenia);"
     )
-    assert strip_page_furniture(page) == "109.8. Ratify CPED (Brazil, Chile);"
-    numbered = "\n".join(
-        [
-            "63.15. Give further consideration to the definition (Brazil);1",
-            "63.16. Consider a public body (Slovenia);",
-            "1",
-            "The recommendation made during the dialogue was: (Brazil).",
-        ]
-    )
-    assert strip_page_furniture(numbered).split("\n")[-1] == "63.16. Consider a public body (Slovenia);"
 
 
 def test_numbered_line_without_note_mark_is_kept() -> None:

@@ -78,17 +78,26 @@ def test_numbers_inside_text_are_not_items() -> None:
 def test_item_running_across_pages_with_furniture() -> None:
     text = fixture("cycle2_report.txt")
     recs = by_paragraph(parse_wg_report_text(text, source_url=URL))
-    assert recs["109.6"].text.endswith("with respect to consultation and participation in decision-making")
+    assert recs["109.6"].text.endswith(
+        "with respect to consultation and participation in decision-making"
+    )
     assert "A/HRC/24/99" not in recs["109.6"].text
-    assert recs["109.5"].text.endswith("full implementation of the rights of persons with disabilities, including 10 measures on access to buildings")
+    assert recs["109.5"].text.endswith(
+        "full implementation of the rights of persons with disabilities, including 10 measures on access to buildings"
+    )
 
 
 def test_items_merged_on_one_line_are_split() -> None:
-    recs = by_paragraph(parse(PENDING_LEAD + "109.1 Ratify CPED (Chile); 109.2 Ratify OP-CAT (Peru);\n109.3 Sign it (Cuba)."))
+    recs = by_paragraph(
+        parse(
+            PENDING_LEAD
+            + "109.1 Ratify CPED (Chile); 109.2 Ratify OP-CAT (Peru);\n109.3 Sign it (Cuba)."
+        )
+    )
     assert [r.recommending_states for r in recs.values()] == [["CHL"], ["PER"], ["CUB"]]
 
 
-def test_misprinted_item_number_keeps_its_lead_in(caplog: pytest.LogCaptureFixture) -> None:
+def test_misprinted_item_number_keeps_its_lead_in() -> None:
     parsed = parse(
         "110. The following recommendations enjoy the support of Azerbaijan:\n"
         "110.1 Ratify CPED (Chile);\n111.2 Ratify OP-CAT (Peru);\n110.3 Sign it (Cuba).\n"
@@ -109,7 +118,10 @@ def test_states_nested_brackets_and_long_names() -> None:
     assert recs["109.2"].recommending_states == ["IRN"]
     assert recs["109.2"].recommending_states_raw == ["Iran (Islamic Republic of)"]
     assert recs["109.3"].recommending_states == ["VEN", "GBR"]
-    assert recs["109.3"].recommending_states_raw[1] == "United Kingdom of Great Britain and Northern Ireland"
+    assert (
+        recs["109.3"].recommending_states_raw[1]
+        == "United Kingdom of Great Britain and Northern Ireland"
+    )
 
 
 def test_non_state_brackets_are_not_states() -> None:
@@ -175,7 +187,9 @@ def test_positions_follow_their_lead_in() -> None:
         "110.1": Position.NOTED,
         "111.1": Position.SUPPORTED,
     }
-    assert "already implemented or in the process of implementation" in recs["111.1"].position_wording
+    assert (
+        "already implemented or in the process of implementation" in recs["111.1"].position_wording
+    )
     assert recs["110.1"].evidence == "A/HRC/24/99 para. 110"
 
 
@@ -188,7 +202,9 @@ def test_neutral_cycle1_lead_in_takes_position_from_following_paragraph() -> Non
 
 def test_unclassifiable_lead_in_raises() -> None:
     with pytest.raises(LayoutChanged, match="para 109"):
-        parse("109. The following recommendations were made to Azerbaijan:\n109.1 Ratify CPED (Chile).")
+        parse(
+            "109. The following recommendations were made to Azerbaijan:\n109.1 Ratify CPED (Chile)."
+        )
 
 
 def test_voluntary_commitments_are_not_recommendations() -> None:
@@ -205,7 +221,9 @@ def test_voluntary_commitments_are_not_recommendations() -> None:
 
 def test_prose_after_last_item_is_left_out() -> None:
     recs = by_paragraph(parse_wg_report_text(fixture("cycle1_report.txt"), source_url=URL))
-    assert recs["96.5"].text == "Continue to engage with civil society in the follow-up to the review"
+    assert (
+        recs["96.5"].text == "Continue to engage with civil society in the follow-up to the review"
+    )
     assert recs["96.3"].recommending_states == ["HUN"]  # "61." opening a line is not item 61
 
 
@@ -230,7 +248,9 @@ def test_missing_end_anchor_falls_back_to_annex_with_warning() -> None:
 
 def test_no_conclusions_section_is_not_a_wg_report() -> None:
     with pytest.raises(LayoutChanged, match="heading") as info:
-        parse_wg_report_text("Addendum\nViews on conclusions and/or recommendations\n1. Text", source_url=URL)
+        parse_wg_report_text(
+            "Addendum\nViews on conclusions and/or recommendations\n1. Text", source_url=URL
+        )
     assert info.value.url == URL
 
 
@@ -253,7 +273,12 @@ def test_only_scrape_errors_escape() -> None:
 def test_document_metadata_detected() -> None:
     parsed = parse_wg_report_text(fixture("cycle2_report.txt"), source_url=URL)
     doc = parsed.document
-    assert (doc.symbol, doc.state_under_review, doc.wg_session, doc.cycle) == ("A/HRC/24/99", "BOL", 16, 2)
+    assert (doc.symbol, doc.state_under_review, doc.wg_session, doc.cycle) == (
+        "A/HRC/24/99",
+        "BOL",
+        16,
+        2,
+    )
     assert doc.published_on == date(2013, 7, 5)
     assert doc.kind is DocumentKind.WG_REPORT
     assert (doc.parser, doc.parser_version) == (PARSER_NAME, PARSER_VERSION)
@@ -264,18 +289,32 @@ def test_document_metadata_detected() -> None:
 
 def test_cycle1_metadata() -> None:
     doc = parse_wg_report_text(fixture("cycle1_report.txt"), source_url=URL).document
-    assert (doc.symbol, doc.state_under_review, doc.wg_session, doc.cycle) == ("A/HRC/11/98", "LAO", 4, 1)
+    assert (doc.symbol, doc.state_under_review, doc.wg_session, doc.cycle) == (
+        "A/HRC/11/98",
+        "LAO",
+        4,
+        1,
+    )
 
 
 def test_explicit_arguments_override_detection() -> None:
-    parsed = parse(PENDING_LEAD + "109.1 Ratify CPED (Chile).", symbol="A/HRC/24/13/X", state="Armenia", cycle=3)
+    parsed = parse(
+        PENDING_LEAD + "109.1 Ratify CPED (Chile).",
+        symbol="A/HRC/24/13/X",
+        state="Armenia",
+        cycle=3,
+    )
     rec = parsed.recommendations[0]
     assert rec.key == "upr/ARM/3/109.1" and rec.evidence == "A/HRC/24/13/X para. 109"
-    assert any("cycle" in w for w in parsed.warnings) and any("Armenia" in w for w in parsed.warnings)
+    assert any("cycle" in w for w in parsed.warnings) and any(
+        "Armenia" in w for w in parsed.warnings
+    )
 
 
 def test_cycle_from_symbol_when_session_missing() -> None:
-    text = (HEAD + PENDING_LEAD + "109.1 Ratify CPED (Chile)." + END).replace("sixteenth session", "session")
+    text = (HEAD + PENDING_LEAD + "109.1 Ratify CPED (Chile)." + END).replace(
+        "sixteenth session", "session"
+    )
     parsed = parse_wg_report_text(text, source_url=URL)
     assert parsed.document.cycle == 2 and parsed.document.wg_session is None
     with pytest.raises(LayoutChanged, match="cycle"):
@@ -292,6 +331,8 @@ def test_pdf_end_to_end_matches_text_parse() -> None:
     from_pdf = parse_wg_report(make_pdf(pages), source_url=URL)
     from_text = parse_wg_report_text("\f".join(pages), source_url=URL)
     assert from_pdf.document.content_type == "application/pdf"
-    assert [(r.paragraph, r.recommending_states, r.position, r.text) for r in from_pdf.recommendations] == [
+    assert [
+        (r.paragraph, r.recommending_states, r.position, r.text) for r in from_pdf.recommendations
+    ] == [
         (r.paragraph, r.recommending_states, r.position, r.text) for r in from_text.recommendations
     ]

@@ -34,7 +34,11 @@ from scrapers.errors import LayoutChanged, NotADocument
 from scrapers.upr_reports import parse_wg_report
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-REPORTS = sorted(p.name.removesuffix(".truth.csv") for p in CORPUS.glob("*.truth.csv")) if CORPUS.is_dir() else []
+REPORTS = (
+    sorted(p.name.removesuffix(".truth.csv") for p in CORPUS.glob("*.truth.csv"))
+    if CORPUS.is_dir()
+    else []
+)
 THRESHOLD = 0.98
 
 pytestmark = [
@@ -50,7 +54,8 @@ _PRINTED_GROUP = re.compile(r"\(([^()]*)")
 class Truth:
     exact: set[Triple] = field(default_factory=set)
     wildcard: set[Triple] = field(default_factory=set)  # paragraph without item number
-    printed: dict[str, set[str]] = field(default_factory=dict)  # paragraph -> States in verbatim text
+    # paragraph -> States printed in brackets in the coders' verbatim text of that paragraph
+    printed: dict[str, set[str]] = field(default_factory=dict)
     positions: dict[str, set[str]] = field(default_factory=dict)
     reviewed: set[str] = field(default_factory=set)  # State under review, when coded
 
@@ -114,7 +119,11 @@ def score(predicted: set[Triple], truth: Truth) -> Score:
     wildcard_hits = 0
     for paragraph, state, position in sorted(truth.wildcard):
         hit = next(
-            (t for t in sorted(unmatched) if t[0].split(".")[0] == paragraph and t[1:] == (state, position)),
+            (
+                t
+                for t in sorted(unmatched)
+                if t[0].split(".")[0] == paragraph and t[1:] == (state, position)
+            ),
             None,
         )
         if hit is None:
@@ -123,7 +132,9 @@ def score(predicted: set[Triple], truth: Truth) -> Score:
             unmatched.discard(hit)
             wildcard_hits += 1
     excused = sorted(
-        t for t in unmatched if t[1] in truth.printed.get(t[0], set()) and t[2] in truth.positions.get(t[0], set())
+        t
+        for t in unmatched
+        if t[1] in truth.printed.get(t[0], set()) and t[2] in truth.positions.get(t[0], set())
     )
     return Score(
         predicted=len(predicted),
@@ -169,8 +180,13 @@ def test_document_metadata_is_consistent(name: str) -> None:
     doc = parsed.document
     assert doc.symbol and re.fullmatch(r"A/HRC/\d+/\d+", doc.symbol)
     assert doc.wg_session and doc.cycle in (1, 2, 3, 4) and doc.published_on
-    assert all(rec.evidence and rec.evidence.startswith(doc.symbol) for rec in parsed.recommendations)
-    assert all(rec.key.startswith(f"upr/{doc.state_under_review}/{doc.cycle}/") for rec in parsed.recommendations)
+    assert all(
+        rec.evidence and rec.evidence.startswith(doc.symbol) for rec in parsed.recommendations
+    )
+    assert all(
+        rec.key.startswith(f"upr/{doc.state_under_review}/{doc.cycle}/")
+        for rec in parsed.recommendations
+    )
 
 
 def test_addendum_is_not_a_wg_report() -> None:

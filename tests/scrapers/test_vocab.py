@@ -15,34 +15,44 @@ P = Position
     ("lead_in", "position", "wording_part"),
     [
         (
-            "The recommendations formulated during the interactive dialogue/listed below have been "
-            "examined by Slovenia and enjoy the support of Slovenia:",
+            (
+                "The recommendations formulated during the interactive dialogue/listed below have been "
+                "examined by Slovenia and enjoy the support of Slovenia:"
+            ),
             P.SUPPORTED,
             "enjoy the support of Slovenia",
         ),
         (
-            "The recommendations formulated during the interactive dialogue listed below\n"
-            "have been examined by Kenya and enjoy its support:",
+            (
+                "The recommendations formulated during the interactive dialogue listed below\n"
+                "have been examined by Kenya and enjoy its support:"
+            ),
             P.SUPPORTED,
             "enjoy its support",
         ),
         (
-            "The following recommendations enjoy the support of Mali, which considers that they are "
-            "already implemented or in the process of implementation:",
+            (
+                "The following recommendations enjoy the support of Mali, which considers that they are "
+                "already implemented or in the process of implementation:"
+            ),
             P.SUPPORTED,
             "already implemented or in the process of implementation",
         ),
         ("The following recommendations are accepted by Ruritania:", P.SUPPORTED, "accepted"),
         (
-            "The following recommendations will be examined by Azerbaijan which will provide "
-            "responses in due time, but no later than the twenty-fourth session of the Human "
-            "Rights Council in September 2013:",
+            (
+                "The following recommendations will be examined by Azerbaijan which will provide "
+                "responses in due time, but no later than the twenty-fourth session of the Human "
+                "Rights Council in September 2013:"
+            ),
             P.PENDING,
             "twenty-fourth session",
         ),
         (
-            "The response of Azerbaijan to these recommendations will be included in the outcome "
-            "report to be adopted by the Human Rights Council at its eleventh session.",
+            (
+                "The response of Azerbaijan to these recommendations will be included in the outcome "
+                "report to be adopted by the Human Rights Council at its eleventh session."
+            ),
             P.PENDING,
             "will be included in the outcome report",
         ),
@@ -52,13 +62,21 @@ P = Position
             P.NOTED,
             "rejected",
         ),
-        ("The following recommendations have been examined by Slovenia and noted:", P.NOTED, "noted"),
+        (
+            "The following recommendations have been examined by Slovenia and noted:",
+            P.NOTED,
+            "noted",
+        ),
         (
             "The following recommendations cannot be accepted and will thus be noted:",
             P.NOTED,
             "cannot be accepted",
         ),
-        ("The Netherlands does not accept the following recommendations:", P.NOTED, "does not accept"),
+        (
+            "The Netherlands does not accept the following recommendations:",
+            P.NOTED,
+            "does not accept",
+        ),
         (
             "The following recommendations enjoy the support of Ruritania in part:",
             P.PARTIALLY_SUPPORTED,
@@ -74,7 +92,9 @@ def test_classify_lead_in(lead_in: str, position: Position, wording_part: str) -
 
 
 def test_did_not_enjoy_is_tested_before_enjoy() -> None:
-    position, _ = classify_lead_in("Other recommendations noted in paragraph 45 did not enjoy the support of Algeria.")
+    position, _ = classify_lead_in(
+        "Other recommendations noted in paragraph 45 did not enjoy the support of Algeria."
+    )
     assert position is P.NOTED
 
 
