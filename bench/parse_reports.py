@@ -88,12 +88,12 @@ def main() -> int:
     size = sum(len(data) for _, data in files)
     print(f"{len(files)} reports, {size / 1e6:.1f} MB, {pages} pages, {items} recommendations")
     print(f"{'phase':<24}{'median s':>10}{'per report ms':>16}{'peak MiB (py)':>16}")
-    print(
-        f"{'pypdfium2 extraction':<24}{extract_s:>10.3f}{extract_s / len(files) * 1e3:>16.1f}{extract_mem / 2**20:>16.2f}"
-    )
-    print(
-        f"{'parse_wg_report':<24}{parse_s:>10.3f}{parse_s / len(files) * 1e3:>16.1f}{parse_mem / 2**20:>16.2f}"
-    )
+    for label, seconds, peak in (
+        ("pypdfium2 extraction", extract_s, extract_mem),
+        ("parse_wg_report", parse_s, parse_mem),
+    ):
+        per_report = seconds / len(files) * 1e3
+        print(f"{label:<24}{seconds:>10.3f}{per_report:>16.1f}{peak / 2**20:>16.2f}")
     print(f"time ratio parse/extract = {ratio:.2f} (target <= {TARGET_RATIO})")
     print(f"memory ratio parse/extract = {parse_mem / max(1, extract_mem):.2f}")
     print(f"process max RSS = {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")

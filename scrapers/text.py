@@ -32,7 +32,7 @@ _EOF_WINDOW = 2048  # %%EOF must sit near the end; a cut file lacks it
 
 
 class NoTextLayer(EmptyScrape):
-    """The PDF opens but carries no extractable text (a scan): OCR is needed, not an empty result."""
+    """The PDF opens but has no extractable text (a scan): OCR is needed, not an empty result."""
 
 
 def sniff_format(data: bytes) -> str:
@@ -265,6 +265,6 @@ def normalise_whitespace(text: str) -> str:
 
 
 def clean_text(pages: list[str]) -> str:
-    """Pages -> one text: furniture removed per page, hyphenation repaired across lines and pages."""
+    """Pages -> one text: furniture removed per page, hyphens repaired across lines and pages."""
     body = "\n".join(strip_page_furniture(page) for page in pages)
     return repair_hyphenation(normalise_whitespace(body))

@@ -12,7 +12,7 @@ import re
 from scrapers.errors import LayoutChanged
 from scrapers.records import Position
 
-__all__ = ["classify_lead_in", "normalise_position"]
+__all__ = ["classify_lead_in", "is_neutral_lead_in", "normalise_position"]
 
 _P = Position
 
@@ -28,6 +28,7 @@ _LEAD_IN_RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
         (_P.NOTED, r"\b(?:will|shall) (?:thus |therefore )?be noted\b"),
         (_P.NOTED, r"\b(?:examined by .{1,80}? and|(?:were|was|are|is|been)) noted\b"),
         (_P.NOTED, r"\btakes? note of\b|\btook note of\b|\bnoted the following\b"),
+        (_P.NOTED, r"\bdo(?:es)? not reflect the (?:current|actual) situation\b"),
         (_P.PARTIALLY_SUPPORTED, r"\b(?:partially|partly) (?:supported|accepted)\b"),
         (_P.PARTIALLY_SUPPORTED, r"\b(?:support|accept)s? (?:in part|partially)\b"),
         (
@@ -38,11 +39,21 @@ _LEAD_IN_RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
         (_P.SUPPORTED, r"\b(?:already implemented|in the process of implementation)\b"),
         (_P.SUPPORTED, r"\b(?:were|was|are|is|been) (?:accepted|supported)\b"),
         (_P.SUPPORTED, r"\b(?:accepts?|supports)\b"),
-        (_P.PENDING, r"\bwill be (?:examined|considered|studied)\b"),
+        (_P.SUPPORTED, r"\bagrees? to (?:follow up|implement)"),
+        (_P.PENDING, r"\bwill be (?:further )?(?:examined|considered|studied)\b"),
+        (_P.PENDING, r"\bresponses?\b.{0,80}\bwill be provided\b|\bwill be provided in due course\b"),
         (_P.PENDING, r"\bwill (?:examine|consider|study)\b.{0,80}\brecommendations?\b"),
         (_P.PENDING, r"\bwill provide (?:its )?responses?\b"),
         (_P.PENDING, r"\bresponses?\b.{0,120}\bwill be included in the outcome report\b"),
     )
+)
+
+# Early cycle-1 reports only list what was said: "In the course of the discussion, the following
+# recommendations were made to X:". Such a list states no position; the report defers it.
+_NEUTRAL = re.compile(
+    r"\b(?:recommendations|conclusions) were made\b|\bin the course of the (?:interactive )?"
+    r"(?:discussion|dialogue)\b",
+    re.IGNORECASE,
 )
 
 _SENTENCE_END = re.compile(r"(?<=[.:;])\s+(?=[A-Z(])")
@@ -61,6 +72,11 @@ def classify_lead_in(text: str) -> tuple[Position, str]:
         if match:
             return position, _sentence_around(flat, match.start())
     raise LayoutChanged(f"unclassifiable lead-in paragraph: {flat[:160]!r}")
+
+
+def is_neutral_lead_in(text: str) -> bool:
+    """True for a lead-in that lists recommendations made without stating any position."""
+    return bool(_NEUTRAL.search(" ".join(text.split())))
 
 
 def _sentence_around(flat: str, offset: int) -> str:

@@ -25,8 +25,25 @@ class Settings(BaseSettings):
     http_max_bytes: int = 50 * 1024 * 1024
     ods_base_url: str = "https://documents.un.org"
     docs_un_base_url: str = "https://docs.un.org"
+    source_failing_after: int = Field(default=3, description="Bad runs in a row before "
+                                      "a source.failing event")
     page_size_default: int = 50
     page_size_max: int = 500
+
+    # Webhooks (DESIGN.md §4 step 7).
+    webhook_allowed_hosts: str = Field(default="", description="Comma-separated hosts or CIDR "
+                                       "ranges a webhook may reach although they are private")
+    webhook_timeout: float = 10.0  # receivers must answer fast; slow ones are retried later
+    webhook_secret_grace_hours: float = 24.0  # the old secret keeps signing this long after rotation
+    webhook_disable_after_days: float = 5.0
+    webhook_batch_size: int = 50
+    webhook_concurrency: int = 16
+    public_base_url: str = Field(default="http://127.0.0.1:8000",
+                                 description="Where links in webhook payloads and feeds point")
+
+    @property
+    def webhook_allowed(self) -> list[str]:
+        return [h.strip() for h in self.webhook_allowed_hosts.split(",") if h.strip()]
 
     @property
     def user_agent(self) -> str:

@@ -21,6 +21,7 @@ _HEADING = re.compile(
     r"^(?:[IVX]{1,5}\.|[A-H]\.)?\s*(?P<body>(?:(?:Partially|Partly)\s+)?(?:Accepted|Supported|Noted|"
     r"Rejected|Not\s+(?:accepted|supported)|Recommendations?)\b[^.;:\d]{0,160})$"
 )
+_ENDNOTES = re.compile(r"^\s*(?:End)?notes\s*$", _F)
 _PARA = re.compile(r"^(\d{1,2})\.\s+(?=\S)")
 _TRIGGER = re.compile(r"(?:\brecommendations?\b(?:\s+(?:nos?\.|numbers?))?|:)\s*(?=\d)", _F)
 _NOTE_PREFIX = re.compile(r"^(?:(?:Recs?\.?|Recommendations?)\s*)?(?=\d)", _F)
@@ -111,6 +112,8 @@ def _paragraphs(lines: list[str]) -> list[Paragraph]:
     heading_lines: list[str] = []
     expected = 1
     for line in lines:
+        if _ENDNOTES.match(line):
+            break  # the endnotes block closes the document
         para = _PARA.match(line)
         if para and int(para.group(1)) == expected:
             heading = _heading(heading_lines) if heading_lines else heading
@@ -149,18 +152,28 @@ def _read_paragraph(para: Paragraph, parent: int | None, warnings: list[str]) ->
         first_note = _first_note_offset(text, pos, parent)
         if trigger is None or (first_note is not None and first_note < trigger.start()):
             break
-        clause = _clause(text, pos, trigger.start())
         numbers = scan_number_list(text, trigger.end(), parent=parent)
-        pos = max(numbers.end, trigger.end())
-        entry = _entry(para, clause, numbers, warnings)
+        entry = _entry(para, _clause(text, pos, trigger.end()), numbers, warnings)
+        if entry is None and not numbers.needs_parent:
+            break  # numbers without a position ("see recommendations 12-14", a note heading)
         orphans.extend(numbers.needs_parent)
+        pos = max(numbers.end, trigger.end())
         if entry is not None:
             entries.append(entry)
     if not entries:
         return [], [], orphans
     explanation, notes = _split_rest(text[pos:], parent, warnings)
-    entries[-1].explanation = explanation
+    _explained(entries[-1], explanation)
     return entries, notes, orphans
+
+
+def _explained(entry: ListEntry, explanation: str) -> None:
+    """Attach the sentences after a list; "X considers that they are already implemented" counts."""
+    entry.explanation = explanation
+    first = _SENTENCE.split(explanation, maxsplit=1)[0] if explanation else ""
+    if entry.position is Position.SUPPORTED and not entry.implemented and _IMPLEMENTED.search(first):
+        entry.implemented = True
+        entry.wording = f"{entry.wording} [...] {first.rstrip('.')}."
 
 
 def _clause(text: str, start: int, end: int) -> str:
@@ -177,7 +190,7 @@ def _entry(para: Paragraph, clause: str, numbers: NumberList, warnings: list[str
     position, implemented = classify_clause(clause)
     heading = para.heading
     wording = clause
-    if position is None and heading is not None and heading.position is not None:
+    if position is None and heading is not None and heading.position is not None and "recommendation" in clause.lower():
         position, wording = heading.position, f"{heading.text}: {clause}"
     if position is None:
         return None  # "see recommendations 12-14", "three categories: 1. ..." - no position stated
@@ -237,4 +250,4 @@ def _split_rest(rest: str, parent: int | None, warnings: list[str]) -> tuple[str
             explanation.append(line)
         previous = line
     built = [Note(n.numbers, printed, " ".join(" ".join(body).split())) for n, printed, body in notes]
-    return " ".join(" ".join(explanation).split()), built
+    return " ".join(" ".join(explanation).split()).lstrip(".;:, "), built

@@ -24,7 +24,7 @@ _ADD_SYMBOL = re.compile(
     r"\bA\s?/\s?HRC\s?/\s?(\d{1,2})\s?/\s?(\d{1,3})\s?/\s?Add\s?\.\s?(\d{1,2})\b", re.IGNORECASE
 )
 _SYMBOL_SESSION = re.compile(r"^A/HRC/(\d{1,2})/", re.IGNORECASE)
-_TITLE = re.compile(r"Universal\s+Periodic\s+Review[\s*\u2217\d]*\n", re.IGNORECASE)
+_TITLE = re.compile(r"Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review[\s*\u2217\d]*\n", re.IGNORECASE)
 _TITLE_END = re.compile(r"^(?:Addendum|Views\s+on)\b", re.IGNORECASE)
 _MARKS = re.compile(r"[\s*\u2217\d]+$")
 _VIEWS = re.compile(r"Views\s+on\s+conclusions\s+and/or\s+recommendations", re.IGNORECASE)

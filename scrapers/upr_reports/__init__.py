@@ -39,7 +39,7 @@ from scrapers.upr_reports._meta import (
     hrc_session_of,
 )
 from scrapers.upr_reports._states import attribute, bracket_groups, resolve_group
-from scrapers.vocab import classify_lead_in
+from scrapers.vocab import classify_lead_in, is_neutral_lead_in
 
 __all__ = ["PARSER_NAME", "PARSER_VERSION", "parse_wg_report", "parse_wg_report_text"]
 
@@ -211,7 +211,8 @@ def _positions(blocks: list[Block], warnings: list[str]) -> dict[int, tuple[Posi
 
     A neutral lead-in ("the following recommendations were made to X:", cycle 1) takes its
     position from the item-less paragraph after the list ("The response of X to these
-    recommendations will be included in the outcome report").
+    recommendations will be included in the outcome report"); when none states it, the report
+    defers the position, which is what ``pending`` means.
     """
     positions: dict[int, tuple[Position, str]] = {}
     borrowed: set[int] = set()
@@ -227,11 +228,15 @@ def _positions(blocks: list[Block], warnings: list[str]) -> dict[int, tuple[Posi
             positions[block.number] = classify_lead_in(block.lead_in)
         except LayoutChanged as exc:
             deferred = _deferred_position(blocks[index + 1 :])
-            if deferred is None:
+            if deferred is not None:
+                positions[block.number], source = deferred
+                borrowed.add(source)
+                warnings.append(f"para {block.number}: position taken from para {source}")
+            elif is_neutral_lead_in(block.lead_in):
+                positions[block.number] = (Position.PENDING, " ".join(block.lead_in.split()))
+                warnings.append(f"para {block.number} states no position: read as pending")
+            else:
                 raise LayoutChanged(f"para {block.number}: {exc.reason}") from exc
-            positions[block.number], source = deferred
-            borrowed.add(source)
-            warnings.append(f"para {block.number}: position taken from para {source}")
     for block in blocks:
         if not block.items and block.number not in borrowed:
             _warn_itemless(block, warnings)
@@ -292,7 +297,9 @@ def _record(
         text = _trim_trailing_prose(text, item.paragraph, warnings)
     found = attribute(text)
     if found.unresolved:
-        warnings.append(f"{item.paragraph}: misprinted State name(s): {found.unresolved}")
+        warnings.append(
+            f"{item.paragraph}: State name(s) not recognised as printed: {found.unresolved}"
+        )
     if not found.states:
         warnings.append(f"{item.paragraph}: no recommending State found")
     paragraph = item.paragraph
@@ -314,7 +321,7 @@ def _record(
 
 
 def _trim_trailing_prose(text: str, paragraph: str, warnings: list[str]) -> str:
-    """Drop prose printed after the last item's closing attribution ("(Nigeria). With respect...")."""
+    """Drop prose printed after the last item's attribution ("(Nigeria). With respect to ...")."""
     groups = [g for g in bracket_groups(text) if g.closed and resolve_group(g.inner)]
     if not groups:
         return text

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from scrapers.errors import LayoutChanged
 
 _HEADING = re.compile(
-    r"^[ \t]*(?:[IVX]{1,4}\.?\s+)?conclusions\s+and(?:/or)?\s+recommendations\s*[*\u2217\d]*\s*$",
+    r"^[ \t]*(?:[IVX]{1,4}\.?\s+)?conclusions\s+and(?:/or)?\s+recommendations"
+    r"(?:\d{1,2}|\s*[*\u2217]{1,3})?\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _END_ANCHOR = re.compile(
@@ -65,16 +66,18 @@ class Block:
 
 def section_start_page(pages: list[str]) -> int:
     """Index of the page carrying the conclusions heading: only the pages from there on are
-    cleaned and scanned (keeps parsing cheap next to text extraction)."""
-    for index, page in enumerate(pages):
-        if _HEADING.search(page):
+    cleaned and scanned (keeps parsing cheap next to text extraction). The last match wins, so
+    a table of contents printed without dot leaders is never taken for the heading."""
+    for index in range(len(pages) - 1, -1, -1):
+        if _HEADING.search(pages[index]):
             return index
     raise LayoutChanged("no 'Conclusions and/or recommendations' heading: not a WG report?")
 
 
 def find_section(text: str, warnings: list[str]) -> str:
     """Text between the conclusions heading and the closing "All conclusions ..." paragraph."""
-    heading = _HEADING.search(text)
+    headings = list(_HEADING.finditer(text))
+    heading = headings[-1] if headings else None
     if heading is None:
         raise LayoutChanged("no 'Conclusions and/or recommendations' heading: not a WG report?")
     body = text[heading.end() :]
@@ -89,20 +92,40 @@ def find_section(text: str, warnings: list[str]) -> str:
 def scan_blocks(section: str, warnings: list[str]) -> list[Block]:
     """Cut section lines into blocks and items, then repair items merged onto one line."""
     blocks: list[Block] = []
-    for line in section.split("\n"):
+    lines = section.split("\n")
+    for line, upcoming in zip(lines, _upcoming_numbers(lines), strict=True):
         if not blocks:
             bare = _BARE.match(line)
             if bare:
                 blocks.append(Block(int(bare.group(1)), [line[bare.end() :]]))
             continue
-        _feed(blocks, line, warnings)
+        _feed(blocks, line, upcoming, warnings)
     for block in blocks:
         _split_merged_items(block, warnings)
         _report_gaps(block, warnings)
     return blocks
 
 
-def _feed(blocks: list[Block], line: str, warnings: list[str]) -> None:
+def _upcoming_numbers(lines: list[str]) -> list[tuple[int, ...] | None]:
+    """For each line, the number that opens the next numbered line: (P, N) for "P.N", (K,) for
+    "K.". It tells a paragraph "91." from item 91 of a long cycle-1 list (A/HRC/14/12 has 123
+    items under para 90): a paragraph is followed by its first item, an item by the next item."""
+    upcoming: list[tuple[int, ...] | None] = [None] * len(lines)
+    following: tuple[int, ...] | None = None
+    for index in range(len(lines) - 1, -1, -1):
+        upcoming[index] = following
+        dotted = _DOTTED.match(lines[index])
+        bare = None if dotted else _BARE.match(lines[index])
+        if dotted:
+            following = (int(dotted.group(1)), int(dotted.group(2)))
+        elif bare:
+            following = (int(bare.group(1)),)
+    return upcoming
+
+
+def _feed(
+    blocks: list[Block], line: str, upcoming: tuple[int, ...] | None, warnings: list[str]
+) -> None:
     """Route one line: new item, new lead-in paragraph, or continuation of the current text."""
     block = blocks[-1]
     dotted = _DOTTED.match(line)
@@ -115,7 +138,7 @@ def _feed(blocks: list[Block], line: str, warnings: list[str]) -> None:
     if bare:
         value, rest = int(bare.group(1)), line[bare.end() :]
         item_ok = block.style != "dotted" and _next_ok(block, value)
-        if _is_next_para(block, value, rest, item_ok):
+        if _is_next_para(block, value, rest, item_ok, upcoming):
             blocks.append(Block(value, [rest]))
             return
         if item_ok:
@@ -124,14 +147,21 @@ def _feed(blocks: list[Block], line: str, warnings: list[str]) -> None:
     (block.items[-1].lines if block.items else block.lead_lines).append(line)
 
 
-def _is_next_para(block: Block, value: int, rest: str, item_ok: bool) -> bool:
-    """A bare number starts the next paragraph when it follows the block's number (the wording
-    decides ties with an item number, and excuses a skipped paragraph number)."""
+def _is_next_para(
+    block: Block, value: int, rest: str, item_ok: bool, upcoming: tuple[int, ...] | None
+) -> bool:
+    """A bare number starts the next paragraph when it follows the block's number. When it could
+    also be the next item, what follows decides (its first item, or the next item), then the
+    wording; the wording also excuses a skipped paragraph number."""
     if not block.number < value <= block.number + MAX_PARA_SKIP:
         return False
-    if value == block.number + 1 and not item_ok:
+    if upcoming in ((1,), (value, 1)):
         return True
-    return bool(_LEAD_IN_WORDS.search(rest))
+    if item_ok:
+        if upcoming == (value + 1,):
+            return False
+        return value == block.number + 1 and bool(_LEAD_IN_WORDS.search(rest))
+    return value == block.number + 1 or bool(_LEAD_IN_WORDS.search(rest))
 
 
 def _dotted_number(block: Block, para: int, number: int, warnings: list[str]) -> int | None:

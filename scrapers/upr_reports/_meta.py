@@ -12,7 +12,8 @@ _SYMBOL = re.compile(
     r"\bA\s?/\s?HRC\s?/\s?(?:WG\.6\s?/\s?)?\d{1,2}\s?/\s?(?:L\.)?\d{1,3}(?:\s?/\s?Add\.\d)?\b"
 )
 _TITLE = re.compile(
-    r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review[\s*\u2217\d:\u2013\u2014-]*",
+    r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review"
+    r"[\s*\u2217\d:\u2013\u2014-]*",
     re.IGNORECASE,
 )
 _MARKS = re.compile(r"[\s*\u2217\d]+$")
@@ -40,7 +41,7 @@ def detect_symbol(pages: list[str]) -> str | None:
 
 
 def detect_state(first_page: str) -> tuple[str | None, str | None]:
-    """(ISO3, printed name) of the State in the title "Report of the Working Group ... Review* X"."""
+    """(ISO3, printed name) of the State in the title "Report of the Working Group ... X"."""
     title = _TITLE.search(first_page)
     if title is None:
         return None, None
@@ -54,7 +55,7 @@ def detect_state(first_page: str) -> tuple[str | None, str | None]:
 
 
 def detect_date(first_page: str) -> date | None:
-    """Issue date: the first full date after "Distr." (session dates come earlier on cycle-3 covers)."""
+    """Issue date: the first full date after "Distr." (cycle-3 covers print session dates first)."""
     anchor = first_page.find("Distr")
     for text in (first_page[anchor:] if anchor >= 0 else "", first_page):
         match = _DATE.search(text)
@@ -108,7 +109,7 @@ def hrc_session_of(symbol: str) -> int | None:
 
 
 def cycle_for_session(wg_session: int) -> int:
-    """UPR cycle of a WG session: 1-12 -> 1, 13-26 -> 2, 27-40 -> 3, 41-54 -> 4 (14 per cycle after 1)."""
+    """UPR cycle of a WG session: 1-12 -> 1, 13-26 -> 2, 27-40 -> 3, 41-54 -> 4 (14 a cycle)."""
     if wg_session < 1:
         raise ValueError(f"invalid WG session {wg_session}")
     return 1 if wg_session <= 12 else 2 + (wg_session - 13) // 14

@@ -30,7 +30,7 @@ MISPRINT_CUTOFF = 0.92
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """One parenthesised span of the item text; ``closed`` is False for a misprinted '(' left open."""
+    """One bracketed span of the item text; ``closed`` is False for a misprinted '(' left open."""
 
     start: int
     end: int
@@ -198,7 +198,7 @@ def _fallback_unresolved(text: str, groups: list[Group], result: Attribution) ->
 
 
 def closest_state(name: str) -> str | None:
-    """ISO3 of the one State whose spelling is near-identical to ``name`` (a misprint), else None."""
+    """ISO3 of the one State spelt near-identically to ``name`` (a misprint), else None."""
     names = _spellings()
     matches = difflib.get_close_matches(normalize_name(name), names, n=3, cutoff=MISPRINT_CUTOFF)
     codes = {names[m] for m in matches}

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
+from service.ingest import health
 from service.models import RunOutcome, ScrapeRun
 from service.models._common import utcnow
 
@@ -24,8 +25,10 @@ def start_run(engine: Engine, source: str, *, trigger: str = "manual") -> int:
 
 def finish_run(engine: Engine, run_id: int, outcome: RunOutcome, *,
                counts: dict[str, int] | None = None,
-               errors: list[dict[str, Any]] | None = None) -> ScrapeRun:
-    """Close a run with its outcome, counters and errors (each error: class, message, url)."""
+               errors: list[dict[str, Any]] | None = None,
+               failing_threshold: int = 3) -> ScrapeRun:
+    """Close a run with its outcome, counters and errors (each error: class, message, url),
+    and announce the source failing or recovering in the same transaction."""
     with Session(engine, expire_on_commit=False) as session:
         run = session.get(ScrapeRun, run_id)
         if run is None:
@@ -37,6 +40,8 @@ def finish_run(engine: Engine, run_id: int, outcome: RunOutcome, *,
                 setattr(run, name, value)
         run.errors = list(errors or [])
         session.add(run)
+        session.flush()
+        health.after_run(session, run, threshold=failing_threshold)
         session.commit()
         return run
 

@@ -35,7 +35,8 @@ PENDING_LEAD = "109. The following recommendations will be examined by Azerbaija
 
 
 def parse(body: str, **kwargs: object) -> ParsedDocument:
-    return parse_wg_report_text(HEAD + body + END, source_url=URL, **kwargs)  # type: ignore[arg-type]
+    text = HEAD + body + END
+    return parse_wg_report_text(text, source_url=URL, **kwargs)  # type: ignore[arg-type]
 
 
 def by_paragraph(parsed: ParsedDocument) -> dict[str, ScrapedRecommendation]:
@@ -83,7 +84,8 @@ def test_item_running_across_pages_with_furniture() -> None:
     )
     assert "A/HRC/24/99" not in recs["109.6"].text
     assert recs["109.5"].text.endswith(
-        "full implementation of the rights of persons with disabilities, including 10 measures on access to buildings"
+        "full implementation of the rights of persons with disabilities, including 10 measures "
+        "on access to buildings"
     )
 
 
@@ -108,6 +110,29 @@ def test_misprinted_item_number_keeps_its_lead_in() -> None:
     assert list(recs) == ["110.1", "110.2", "110.3", "111.1"]
     assert recs["110.2"].position is Position.SUPPORTED
     assert any("printed as 111.2" in w for w in parsed.warnings)
+
+
+def test_long_cycle1_list_reaching_the_paragraph_numbers() -> None:
+    # Items 1..93 under para 90: items "91."-"93." are not paragraphs 91-93 (what follows decides).
+    items = "".join(
+        f"{n}. Implement the recommendations of body {n} (Chile);\n" for n in range(1, 94)
+    )
+    parsed = parse(
+        "90. The following recommendations enjoy the support of Azerbaijan:\n"
+        + items
+        + "91. The following recommendations will be examined by Azerbaijan:\n1. Ratify CAT (Italy).\n"
+    )
+    numbers = [r.paragraph for r in parsed.recommendations]
+    assert numbers == [f"90.{n}" for n in range(1, 94)] + ["91.1"]
+    assert parsed.recommendations[-1].position is Position.PENDING
+
+
+def test_table_of_contents_is_not_the_heading() -> None:
+    toc = "Contents\nII. Conclusions and/or recommendations 14\nAnnex\n1. Introduction text.\n"
+    parsed = parse_wg_report_text(
+        toc + HEAD + PENDING_LEAD + "109.1 Ratify CPED (Chile)." + END, source_url=URL
+    )
+    assert [r.paragraph for r in parsed.recommendations] == ["109.1"]
 
 
 # --- recommending States -------------------------------------------------------------------
@@ -203,7 +228,8 @@ def test_neutral_cycle1_lead_in_takes_position_from_following_paragraph() -> Non
 def test_unclassifiable_lead_in_raises() -> None:
     with pytest.raises(LayoutChanged, match="para 109"):
         parse(
-            "109. The following recommendations were made to Azerbaijan:\n109.1 Ratify CPED (Chile)."
+            "109. The following recommendations were made to Azerbaijan:\n"
+            "109.1 Ratify CPED (Chile)."
         )
 
 

@@ -158,7 +158,8 @@ def test_precision_and_recall_against_truth(name: str) -> None:
     result = score(predicted, truth)
     print(
         f"\n{name:18s} items={len(parsed.recommendations):4d} predicted={result.predicted:4d} "
-        f"truth={result.truth:4d} precision={result.precision:.4f} (raw {result.raw_precision:.4f}, "
+        f"truth={result.truth:4d} precision={result.precision:.4f} "
+        f"(raw {result.raw_precision:.4f}, "
         f"{len(result.excused)} excused) recall={result.recall:.4f}"
     )
     for triple in result.excused:

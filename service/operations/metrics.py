@@ -1,0 +1,78 @@
+"""Prometheus metrics: request latency measured in-process; run and delivery figures read from
+the database at scrape time, so they are right whichever process did the work."""
+
+from __future__ import annotations
+
+import time
+
+from prometheus_client import CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from service.models import DeliveryStatus, ScrapeRun, WebhookDelivery
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+class DatabaseCollector:
+    """Runs and items per source and outcome; pending webhook deliveries."""
+
+    def __init__(self, engine_provider) -> None:
+        self._engine_provider = engine_provider
+
+    def collect(self):
+        engine: Engine = self._engine_provider()
+        runs = GaugeMetricFamily("recwatch_runs", "Scrape runs by source and outcome",
+                                 labels=["source", "outcome"])
+        items = GaugeMetricFamily("recwatch_run_items", "Items handled by runs, by source and kind",
+                                  labels=["source", "kind"])
+        pending = GaugeMetricFamily("recwatch_webhook_deliveries_pending",
+                                    "Webhook deliveries waiting to be sent")
+        with Session(engine) as session:
+            for source, outcome, n in session.execute(
+                    select(ScrapeRun.source, ScrapeRun.outcome, func.count())
+                    .group_by(ScrapeRun.source, ScrapeRun.outcome)):
+                runs.add_metric([source, outcome], n)
+            kinds = ("fetched", "skipped_unchanged", "inserted", "updated", "unchanged", "rejected")
+            sums = session.execute(select(ScrapeRun.source, *[func.coalesce(func.sum(getattr(ScrapeRun, k)), 0)
+                                                              for k in kinds]).group_by(ScrapeRun.source))
+            for row in sums:
+                for kind, value in zip(kinds, row[1:]):
+                    items.add_metric([row[0], kind], value)
+            pending.add_metric([], session.execute(select(func.count()).select_from(WebhookDelivery).where(
+                WebhookDelivery.status == DeliveryStatus.PENDING)).scalar_one())
+        yield runs
+        yield items
+        yield pending
+
+
+class Metrics:
+    """One registry per app, so tests and several apps in one process do not collide."""
+
+    def __init__(self, engine_provider) -> None:
+        self.registry = CollectorRegistry()
+        self.latency = Histogram("recwatch_http_request_duration_seconds", "HTTP request latency",
+                                 ["method", "route", "status"], registry=self.registry)
+        self.registry.register(DatabaseCollector(engine_provider))
+
+    def render(self) -> Response:
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE)
+
+
+class LatencyMiddleware(BaseHTTPMiddleware):
+    def __init__(self, app, metrics: Metrics) -> None:
+        super().__init__(app)
+        self.metrics = metrics
+
+    async def dispatch(self, request: Request, call_next):
+        start = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        self.metrics.latency.labels(request.method, template, str(response.status_code)).observe(
+            time.perf_counter() - start)
+        return response

@@ -1,0 +1,63 @@
+"""Queries over runs and the health of each source."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from scrapers import SOURCES
+from service.ingest.health import BAD, GOOD, bad_streak
+from service.models import RunOutcome, ScrapeRun
+from service.models._common import utcnow
+
+
+def list_runs(session: Session, *, source: str | None, outcome: RunOutcome | None, limit: int,
+              before_id: int | None) -> tuple[list[ScrapeRun], int]:
+    conds = []
+    if source:
+        conds.append(ScrapeRun.source == source)
+    if outcome:
+        conds.append(ScrapeRun.outcome == outcome)
+    total = session.execute(select(func.count()).select_from(ScrapeRun).where(*conds)).scalar_one()
+    stmt = select(ScrapeRun).where(*conds)
+    if before_id is not None:
+        stmt = stmt.where(ScrapeRun.id < before_id)
+    return list(session.execute(stmt.order_by(ScrapeRun.id.desc()).limit(limit)).scalars()), total
+
+
+def source_health(session: Session, next_runs: dict[str, datetime | None],
+                  *, failing_threshold: int = 3) -> list[dict[str, Any]]:
+    """One row per known source (and any other source that has runs)."""
+    seen = set(session.execute(select(ScrapeRun.source).distinct()).scalars())
+    names = list(SOURCES) + sorted(seen - set(SOURCES))
+    now = utcnow()
+    rows = []
+    for name in names:
+        last = session.execute(select(ScrapeRun).where(ScrapeRun.source == name,
+                                                       ScrapeRun.outcome != RunOutcome.RUNNING)
+                               .order_by(ScrapeRun.id.desc()).limit(1)).scalar_one_or_none()
+        last_ok = session.execute(select(func.max(ScrapeRun.finished_at)).where(
+            ScrapeRun.source == name, ScrapeRun.outcome.in_(GOOD))).scalar_one()
+        newest = session.execute(select(func.max(ScrapeRun.finished_at)).where(
+            ScrapeRun.source == name, ScrapeRun.outcome.in_(GOOD), ScrapeRun.inserted + ScrapeRun.updated > 0)
+        ).scalar_one() or last_ok
+        streak = bad_streak(session, name)
+        newest = _aware(newest)
+        rows.append({
+            "source": name, "last_run_id": last.id if last else None,
+            "last_outcome": last.outcome if last else None,
+            "last_run_at": last.finished_at if last else None, "last_success_at": _aware(last_ok),
+            "failing": streak >= failing_threshold or (last is not None and last.outcome in BAD),
+            "consecutive_failures": streak, "newest_document_at": newest,
+            "freshness_seconds": (now - newest).total_seconds() if newest else None,
+            "next_run_at": next_runs.get(name)})
+    return rows
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value

@@ -1,0 +1,66 @@
+"""`/api/v1/runs` and `/api/v1/sources`: what each source did, and how fresh it is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from service.db import get_session
+from service.models import RunOutcome
+from service.pagination import Page, decode_cursor, encode_cursor
+from service.runs import repository as repo
+
+router = APIRouter(prefix="/api/v1", tags=["runs"])
+
+
+class RunOut(BaseModel):
+    id: int
+    source: str
+    trigger: str
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    fetched: int
+    skipped_unchanged: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+    errors: list[dict[str, Any]]
+
+
+class SourceOut(BaseModel):
+    source: str
+    last_run_id: int | None
+    last_outcome: str | None
+    last_run_at: datetime | None
+    last_success_at: datetime | None
+    failing: bool
+    consecutive_failures: int
+    newest_document_at: datetime | None
+    freshness_seconds: float | None
+    next_run_at: datetime | None
+
+
+@router.get("/runs", response_model=Page[RunOut], summary="Scrape runs, newest first")
+def list_runs(session: Annotated[Session, Depends(get_session)],
+              source: Annotated[str | None, Query(max_length=64)] = None,
+              outcome: RunOutcome | None = None,
+              limit: Annotated[int, Query(ge=1, le=500)] = 50,
+              cursor: Annotated[str | None, Query(max_length=200)] = None) -> Page[RunOut]:
+    before = decode_cursor(cursor, 1)[0] if cursor else None
+    rows, total = repo.list_runs(session, source=source, outcome=outcome, limit=limit + 1, before_id=before)
+    nxt = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
+    return Page(items=[RunOut.model_validate(r, from_attributes=True) for r in rows[:limit]],
+                total=total, next=nxt)
+
+
+@router.get("/sources", response_model=Page[SourceOut], summary="Health and freshness of every source")
+def list_sources(request: Request, session: Annotated[Session, Depends(get_session)]) -> Page[SourceOut]:
+    next_runs = getattr(request.app.state, "next_runs", None)
+    items = [SourceOut(**h) for h in repo.source_health(session, next_runs() if next_runs else {})]
+    return Page(items=items, total=len(items), next=None)
