@@ -9,17 +9,37 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
 
 from scrapers.errors import SourceBlocked, SourceUnavailable
+
+class NotModified(Exception):
+    """A conditional GET answered 304 (or the same bytes again): nothing to parse."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"not modified: {url}")
+        self.url = url
+
+
+class ValidatorStore(Protocol):
+    """Where ETag / Last-Modified / body hash per URL are kept between runs."""
+
+    def get(self, url: str) -> tuple[str | None, str | None, str | None] | None: ...
+
+    def put(self, url: str, etag: str | None, last_modified: str | None, sha256: str) -> None: ...
+
+    def forget(self, url: str) -> None: ...
+
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CHALLENGE_MARKERS = ("just a moment...", "cf-challenge", "widget containing a cloudflare security challenge",
@@ -97,8 +117,10 @@ class PoliteClient:
 
     def __init__(self, policy: HttpPolicy, *, transport: httpx.BaseTransport | None = None,
                  sleep: Callable[[float], None] = time.sleep,
-                 limiter: _HostLimiter = HOST_LIMITER) -> None:
+                 limiter: _HostLimiter = HOST_LIMITER,
+                 validators: ValidatorStore | None = None) -> None:
         self.policy = policy
+        self.validators = validators
         self._sleep = sleep
         self._limiter = limiter
         self._client = httpx.Client(
@@ -116,8 +138,34 @@ class PoliteClient:
         self._client.close()
 
     def get(self, url: str, *, headers: dict[str, str] | None = None,
-            params: dict[str, str] | None = None) -> httpx.Response:
-        """GET with politeness and retries. Redirects are returned, not followed."""
+            params: dict[str, str] | None = None, conditional: bool = False) -> httpx.Response:
+        """GET with politeness and retries. Redirects are returned, not followed.
+
+        With `conditional`, validators from the last fetch are sent and NotModified is raised
+        on 304 or when the body hashes the same as last time (servers that ignore validators).
+        """
+        known = self.validators.get(url) if conditional and self.validators else None
+        if known:
+            headers = dict(headers or {})
+            if known[0]:
+                headers["If-None-Match"] = known[0]
+            if known[1]:
+                headers["If-Modified-Since"] = known[1]
+        response = self._get_with_retries(url, headers, params)
+        if not conditional or self.validators is None:
+            return response
+        if response.status_code == 304:
+            raise NotModified(url)
+        if response.status_code == 200:
+            digest = hashlib.sha256(response.content).hexdigest()
+            self.validators.put(url, response.headers.get("etag"), response.headers.get("last-modified"),
+                                digest)
+            if known and known[2] == digest:
+                raise NotModified(url)
+        return response
+
+    def _get_with_retries(self, url: str, headers: dict[str, str] | None,
+                          params: dict[str, str] | None) -> httpx.Response:
         last_error = "no attempt made"
         for attempt in range(1, self.policy.attempts + 1):
             try:

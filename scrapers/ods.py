@@ -47,8 +47,9 @@ def resolver_url(base: str, symbol: str, *, lang: str = "en", fmt: str = "pdf") 
 def fetch_pdf(client: PoliteClient, symbol: str, *, ods_base: str, docs_base: str) -> FetchedDocument:
     """Fetch the English PDF of `symbol`: ODS resolver first, docs.un.org second.
 
-    Raises NotADocument when a source answers with something that is not a PDF, and
-    SourceUnavailable when neither route works; the first route's reason is kept.
+    Raises NotADocument when a source answers with something that is not a PDF,
+    SourceUnavailable when neither route works (the first route's reason is kept), and lets
+    http.NotModified through when the file is the one fetched last time.
     """
     symbol = normalise_symbol(symbol)
     failures: list[str] = []
@@ -69,7 +70,7 @@ def _via_ods(client: PoliteClient, symbol: str, base: str) -> FetchedDocument:
             raise NotADocument(f"ODS does not know {symbol} (redirected to {location or 'nowhere'})",
                                url=url)
         target = str(httpx.URL(url).join(location))
-        response = client.get(target)
+        response = client.get(target, conditional=True)
         url = target
     return _accept_pdf(response, symbol, url)
 
@@ -79,7 +80,7 @@ def _via_docs_un(client: PoliteClient, symbol: str, base: str) -> FetchedDocumen
     response = client.get(url)
     if response.is_redirect:
         url = str(httpx.URL(url).join(response.headers.get("location", "")))
-        response = client.get(url)
+        response = client.get(url, conditional=True)
     return _accept_pdf(response, symbol, url)
 
 

@@ -41,7 +41,10 @@ _LEAD_IN_RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
         (_P.SUPPORTED, r"\b(?:accepts?|supports)\b"),
         (_P.SUPPORTED, r"\bagrees? to (?:follow up|implement)"),
         (_P.PENDING, r"\bwill be (?:further )?(?:examined|considered|studied)\b"),
-        (_P.PENDING, r"\bresponses?\b.{0,80}\bwill be provided\b|\bwill be provided in due course\b"),
+        (
+            _P.PENDING,
+            r"\bresponses?\b.{0,80}\bwill be provided\b|\bwill be provided in due course\b",
+        ),
         (_P.PENDING, r"\bwill (?:examine|consider|study)\b.{0,80}\brecommendations?\b"),
         (_P.PENDING, r"\bwill provide (?:its )?responses?\b"),
         (_P.PENDING, r"\bresponses?\b.{0,120}\bwill be included in the outcome report\b"),

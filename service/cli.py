@@ -22,9 +22,7 @@ from service.ingest.pipeline import RunReport
 app = typer.Typer(help="recwatch: track human-rights recommendations and what states do about them.",
                   no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema and maintenance.", no_args_is_help=True)
-scrape_app = typer.Typer(help="Fetch from a live source now and import.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(scrape_app, name="scrape")
 apikey_app = typer.Typer(help="API keys for writing (and, if configured, reading).", no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
 
@@ -126,7 +124,8 @@ def _report(report: RunReport, label: str) -> None:
     if report.ok and report.result is not None:
         r = report.result
         say(f"{label}: run {report.run_id} {report.outcome.value} — {r.inserted} inserted, "
-                  f"{r.updated} updated, {r.unchanged} unchanged, {r.rejected} rejected")
+                  f"{r.updated} updated, {r.unchanged} unchanged, {r.rejected} rejected, "
+                  f"{report.counts.get('skipped_unchanged', 0)} already imported")
         for error in report.errors:
             say(f"{label}: {error['class']}: {error['message']}")
         return
@@ -152,17 +151,27 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Documents saved on
     raise typer.Exit(1 if failed else 0)
 
 
-@scrape_app.command("upr-reports")
-def scrape_upr_reports(symbol: Annotated[list[str], typer.Option(help="WG report symbol(s)")]) -> None:
-    """Fetch Working Group reports by UN symbol from the UN document system and import them."""
+@app.command()
+def scrape(source: Annotated[str, typer.Argument(help="upr-reports, upr-info, pace or coe-exec")],
+           state: Annotated[list[str] | None, typer.Option(help="State(s) to cover (ISO3)")] = None,
+           symbol: Annotated[list[str] | None, typer.Option(help="UN symbol(s), for upr-reports")] = None,
+           since: Annotated[str | None, typer.Option(help="Only what changed since YYYY-MM-DD")] = None) -> None:
+    """Run one source now, with a progress display and a summary table."""
+    from service.scheduler.jobs import run_source
+    from service.scheduler.progress import RunProgress
+
     _upgrade_if_embedded()
-    settings, engine = get_settings(), get_engine()
-    failed = 0
-    for sym in symbol:
-        report = pipeline.scrape_symbol(engine, settings, sym)
-        _report(report, sym)
-        failed += not report.ok
-    raise typer.Exit(1 if failed else 0)
+    states = [s.upper() for s in state] if state else None
+    with RunProgress(source) as progress:
+        try:
+            report = run_source(get_engine(), get_settings(), source, trigger="manual", states=states,
+                                symbols=symbol, since=since, listener=progress.update)
+        except ValueError as exc:
+            say(str(exc))
+            raise typer.Exit(2) from exc
+    progress.summary(report)
+    _report(report, source)
+    raise typer.Exit(0 if report.ok else 1)
 
 
 @app.command()

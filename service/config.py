@@ -25,6 +25,22 @@ class Settings(BaseSettings):
     http_max_bytes: int = 50 * 1024 * 1024
     ods_base_url: str = "https://documents.un.org"
     docs_un_base_url: str = "https://docs.un.org"
+    # Monitoring (DESIGN.md §4–5): cron expressions per source, the states to watch, and what
+    # to fetch for them. Lists are comma-separated; entries are "ISO3:value".
+    watchlist: str = Field(default="", description="States to monitor, e.g. AZE,SVN")
+    schedule_upr_reports: str = "17 3 * * *"
+    schedule_upr_info: str = "37 3 * * 1"
+    schedule_pace: str = "7 4 * * *"
+    schedule_coe_exec: str = "27 4 * * *"
+    webhook_interval_seconds: float = 3.0
+    misfire_grace_seconds: int = 3600
+    upr_calendar: str = Field(default="", description="WG report symbols per state, e.g. "
+                              "AZE:A/HRC/39/14,SVN:A/HRC/43/15")
+    pace_fileids: str = Field(default="", description="PACE file ids per state, e.g. AZE:28584")
+    upr_info_base_url: str = "https://upr-info-database.uwazi.io"
+    pace_base_url: str = "https://pace.coe.int"
+    pace_legacy_base_url: str = "http://assembly.coe.int"
+    hudoc_exec_base_url: str = "https://hudoc.exec.coe.int"
     source_failing_after: int = Field(default=3, description="Bad runs in a row before "
                                       "a source.failing event")
     page_size_default: int = 50
@@ -40,6 +56,30 @@ class Settings(BaseSettings):
     webhook_concurrency: int = 16
     public_base_url: str = Field(default="http://127.0.0.1:8000",
                                  description="Where links in webhook payloads and feeds point")
+
+    def schedule_for(self, source: str) -> str:
+        return getattr(self, "schedule_" + source.replace("-", "_"))
+
+    @property
+    def watched_states(self) -> list[str]:
+        return [s.strip().upper() for s in self.watchlist.split(",") if s.strip()]
+
+    @staticmethod
+    def _per_state(raw: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for item in (x.strip() for x in raw.split(",")):
+            state, sep, value = item.partition(":")
+            if sep and value.strip():
+                out.setdefault(state.strip().upper(), []).append(value.strip())
+        return out
+
+    @property
+    def upr_symbols(self) -> dict[str, list[str]]:
+        return self._per_state(self.upr_calendar)
+
+    @property
+    def pace_files(self) -> dict[str, list[str]]:
+        return self._per_state(self.pace_fileids)
 
     @property
     def webhook_allowed(self) -> list[str]:

@@ -52,11 +52,22 @@ def scan_number_list(text: str, start: int = 0, *, parent: int | None = None) ->
         current = _expand(match.group("a"), match.group("b"), current, parent, out)
         out.end = match.end()
         sep = _SEP.match(text, out.end)
-        if sep is None or not _ITEM.match(text, sep.end()):
+        following = _ITEM.match(text, sep.end()) if sep else None
+        if sep is None or following is None:
+            _check_stop(text, out)
+            break
+        if _restarts(out, following, sep.group(0), current):
             break
         pos = sep.end()
-    _check_stop(text, out)
     return out
+
+
+def _restarts(out: NumberList, following: re.Match[str], sep: str, current: int | None) -> bool:
+    """A number already listed, on a new line, starts a note heading ("140.252.\n140.11-14")."""
+    if "\n" not in sep:
+        return False
+    head, first = _split(following.group("a"))
+    return f"{head if head is not None else current}.{first}" in out.numbers
 
 
 def _expand(a: str, b: str | None, current: int | None, parent: int | None, out: NumberList) -> int | None:

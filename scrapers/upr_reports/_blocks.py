@@ -24,7 +24,7 @@ _END_ANCHOR = re.compile(
 _AFTER_SECTION = re.compile(r"^(?:Annex\b|[IVX]{1,4}\.\s+[A-Z])", re.MULTILINE)
 _DOTTED = re.compile(r"^(\d{1,3})\.\s?(\d{1,3})(?!\d)\.?\s*")
 _BARE = re.compile(r"^(\d{1,3})\.(?![\d.])\s*")
-_LIST_INTRO = re.compile(r":\s*$|\bbelow\b|\bfollowing\b", re.IGNORECASE)
+_LIST_INTRO = re.compile(r":\s*$|\bbelow\b|\bfollowing\b|\brecommendations\b", re.IGNORECASE)
 _LEAD_IN_WORDS = re.compile(r"recommendation|all conclusions", re.IGNORECASE)
 _TERMINATED = re.compile(r"[;.):]\s*$")
 MAX_GAP = 3  # a larger jump in item numbers is a number inside text, not an item
@@ -54,6 +54,7 @@ class Block:
     lead_lines: list[str] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     style: str | None = None  # "dotted" (109.3) or "bare" (1., under para 69)
+    continues_from: int = 0  # last bare item number of the block before (numbering may run on)
 
     @property
     def lead_in(self) -> str:
@@ -139,7 +140,8 @@ def _feed(
         value, rest = int(bare.group(1)), line[bare.end() :]
         item_ok = block.style != "dotted" and _next_ok(block, value)
         if _is_next_para(block, value, rest, item_ok, upcoming):
-            blocks.append(Block(value, [rest]))
+            carried = block.last if block.style == "bare" else 0
+            blocks.append(Block(value, [rest], continues_from=carried))
             return
         if item_ok:
             _start_item(block, value, bare.group(0).strip(), rest, "bare")
@@ -183,11 +185,14 @@ def _next_ok(block: Block, number: int) -> bool:
     """True when ``number`` continues the item sequence of ``block`` (small gaps allowed).
 
     The first item must follow a lead-in that introduces a list (colon, "below", "following"),
-    so a number opening a wrapped line of commentary paragraphs is not read as an item.
+    so a number opening a wrapped line of commentary paragraphs is not read as an item. Some
+    cycle-1 reports number on from the previous list ("51." opens the second lead-in's list).
     """
     if not block.items and not _LIST_INTRO.search(block.lead_in):
         return False
     if number == block.last + 1:
+        return True
+    if not block.items and block.continues_from and number == block.continues_from + 1:
         return True
     if not block.last < number <= block.last + MAX_GAP:
         return False
@@ -227,7 +232,8 @@ def _split_merged_items(block: Block, warnings: list[str]) -> None:
 def _report_gaps(block: Block, warnings: list[str]) -> None:
     """Warn about missing item numbers: the count must match the addendum later."""
     numbers = [item.number for item in block.items]
-    missing = sorted(set(range(1, (max(numbers) if numbers else 0) + 1)) - set(numbers))
+    first = numbers[0] if numbers and numbers[0] > 1 else 1
+    missing = sorted(set(range(first, (max(numbers) if numbers else 0) + 1)) - set(numbers))
     if missing:
         shown = ", ".join(f"{block.number}.{n}" for n in missing[:10])
         warnings.append(f"para {block.number}: item numbers missing: {shown}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -22,6 +23,10 @@ _NAME_LIKE = re.compile(
     r"^[A-Z][\w\u2019'\-]*(?:\s+(?:of|the|and|d[\u2019']\w+|[A-Z(][\w\u2019'\-()]*))*$"
 )
 _ACRONYM = re.compile(r"^[A-Z]{2,4}$")
+_JOINERS = frozenset({"and", "&"})
+MAX_GROUP_WORDS = 60  # longer brackets are prose, not attributions
+MAX_PARTS_PER_NAME = 2  # "Iran, Islamic Republic of"
+MAX_WORDS_PER_NAME = 8  # "United Kingdom of Great Britain and Northern Ireland" without "and"
 _NOTE_MARK = re.compile(r"([;)\u201d])\d{1,2}(?=[\s;.,]|$)")  # "(Brazil);1" footnote marks
 # Similarity for misprinted names ("United States of Americas", "Libya Arab Jamahiriya"). Only
 # names that resolve to nothing are tried, so real pairs such as Niger/Nigeria never reach it.
@@ -109,30 +114,54 @@ def split_names(inner: str) -> list[str]:
 
 
 def resolve_group(inner: str) -> list[tuple[str, str]] | None:
-    """(printed name, ISO3) pairs when the whole group names States, else None."""
+    """(printed name, ISO3) pairs when the whole group names States, else None.
+
+    Tolerates the separators seen in real reports: commas, semicolons, a final "and", a
+    missing comma ("United Kingdom France") and names that contain a comma ("Iran, Islamic
+    Republic of"). Every word must belong to a State name, so prose never passes.
+    """
     whole = " ".join(inner.split()).strip(" .;")
     code = _state_code(whole)
     if code:
         return [(whole, code)]
-    pairs: list[tuple[str, str]] = []
-    for name in split_names(inner):
-        resolved = _resolve_part(name.strip(" ."))
-        if resolved is None:
-            return None
-        pairs.extend(resolved)
-    return pairs or None
-
-
-def _resolve_part(name: str) -> list[tuple[str, str]] | None:
-    """One comma-separated part: a State, or States joined by "and" ("Norway and Sweden")."""
-    code = _state_code(name)
-    if code:
-        return [(name, code)]
-    pieces = [piece.strip() for piece in name.split(" and ")]
-    codes = [_state_code(piece) for piece in pieces]
-    if len(pieces) < 2 or not all(codes):
+    parts = [name.strip(" .") for name in split_names(inner)]
+    if not parts or sum(len(p.split()) for p in parts) > MAX_GROUP_WORDS:
         return None
-    return [(piece, code) for piece, code in zip(pieces, codes) if code]
+    return _segment(parts, ", ", _resolve_part, MAX_PARTS_PER_NAME)
+
+
+def _resolve_part(part: str) -> list[tuple[str, str]] | None:
+    """One comma-separated part: a State, or several run together ("Norway and Sweden")."""
+    code = _state_code(part)
+    if code:
+        return [(part, code)]
+    words = [w for w in part.split() if w.lower() not in _JOINERS]
+    return _segment(words, " ", None, MAX_WORDS_PER_NAME) if words else None
+
+
+def _segment(
+    pieces: list[str],
+    glue: str,
+    single: Callable[[str], list[tuple[str, str]] | None] | None,
+    longest: int,
+) -> list[tuple[str, str]] | None:
+    """Cover ``pieces`` with consecutive runs that each name a State, fewest names first."""
+    best: list[list[tuple[str, str]] | None] = [[]] + [None] * len(pieces)
+    for start in range(len(pieces)):
+        done = best[start]
+        if done is None:
+            continue
+        for stop in range(start + 1, min(len(pieces), start + longest) + 1):
+            name = glue.join(pieces[start:stop])
+            if stop == start + 1 and single is not None:
+                found = single(name)
+            else:
+                code = _state_code(name)
+                found = [(name, code)] if code else None
+            current = best[stop]
+            if found and (current is None or len(done) + len(found) < len(current)):
+                best[stop] = done + found
+    return best[-1] or None
 
 
 def _state_code(name: str) -> str | None:

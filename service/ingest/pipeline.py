@@ -1,4 +1,8 @@
-"""From bytes or a symbol to rows: archive, parse, import — each inside a recorded run."""
+"""From bytes to rows inside a recorded run: archive, parse, import — one transaction per document.
+
+A run can hold many documents. Each document commits on its own, so a crash or a bad document
+loses nothing already imported; the run records every failure with its URL and reason.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from scrapers import upr_reports
 from scrapers.errors import ScrapeError, SourceBlocked
-from scrapers.http import HttpPolicy, PoliteClient
-from scrapers.ods import fetch_pdf
+from scrapers.http import ValidatorStore
 from scrapers.records import ParsedDocument
 from service.config import Settings
 from service.ingest import checks, related, runs
 from service.ingest.importer import ImportResult, import_parsed
-from service.models import RunOutcome
-from service.store import RawStore
+from service.models import Document, RunOutcome
+from service.store import RawStore, sha256_hex
+
+Parser = Callable[[bytes, str], ParsedDocument]
 
 
 @dataclass
@@ -29,13 +34,11 @@ class RunReport:
     outcome: RunOutcome
     result: ImportResult | None = None
     errors: list[dict] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.outcome in (RunOutcome.OK, RunOutcome.PARTIAL)
-
-
-Parser = Callable[[bytes, str], ParsedDocument]
 
 
 def wg_report_parser(*, symbol: str | None = None, state: str | None = None,
@@ -53,82 +56,124 @@ def detect_parser(*, symbol: str | None = None, state: str | None = None,
     return wg_report_parser(symbol=symbol, state=state, cycle=cycle)
 
 
+class RunContext:
+    """Counts and errors of one run; imports each document in its own transaction."""
+
+    def __init__(self, engine: Engine, settings: Settings, source: str, *, trigger: str = "manual",
+                 recorded_by: str | None = None, validators: ValidatorStore | None = None) -> None:
+        self.engine, self.settings, self.source = engine, settings, source
+        self.validators = validators
+        self.recorded_by = recorded_by or source
+        self.run_id = runs.start_run(engine, source, trigger=trigger)
+        self.totals = ImportResult()
+        self.counts = {"fetched": 0, "skipped_unchanged": 0}
+        self.errors: list[dict] = []
+        self.documents_ok = 0
+        self.blocked = False
+        self.listener: Callable[[RunContext], None] | None = None  # progress display
+
+    def _notify(self) -> None:
+        if self.listener is not None:
+            self.listener(self)
+
+    def fetched(self, n: int = 1) -> None:
+        self.counts["fetched"] += n
+        self._notify()
+
+    def unchanged(self) -> None:
+        self.counts["skipped_unchanged"] += 1
+        self._notify()
+
+    def fail(self, exc: BaseException, url: str | None) -> None:
+        if isinstance(exc, SourceBlocked):
+            self.blocked = True
+        reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
+        self.errors.append({"class": type(exc).__name__, "message": reason,
+                            "url": url or getattr(exc, "url", None)})
+        self._notify()
+
+    def document(self, data: bytes, source_url: str, parser: Parser) -> ImportResult | None:
+        """Archive, parse and import one document; failures are recorded, not raised."""
+        if self._known(data):
+            self.unchanged()
+            return None
+        try:
+            parsed = parser(data, source_url)
+            RawStore(self.settings.raw_dir).put(data)
+            result, mismatches = self._import(parsed)
+        except Exception as exc:  # the document's transaction rolled back; the run says why
+            self.fail(exc, source_url)
+            if self.validators is not None:
+                self.validators.forget(source_url)  # fetch it in full next time
+            return None
+        self.documents_ok += 1
+        self._add(result)
+        self._notify()
+        self.errors += [{"class": "RejectedRecord", "message": m, "url": source_url} for m in result.errors]
+        self.errors += [{"class": "Mismatch", "message": m, "url": source_url} for m in mismatches]
+        self.errors += [{"class": "ParserWarning", "message": w, "url": source_url} for w in parsed.warnings]
+        return result
+
+    def _known(self, data: bytes) -> bool:
+        """Bytes already archived and imported are skipped before parsing."""
+        digest = sha256_hex(data)
+        with Session(self.engine) as session:
+            return session.execute(select(Document.id).where(Document.sha256 == digest)).first() is not None
+
+    def _import(self, parsed: ParsedDocument) -> tuple[ImportResult, list[str]]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            baseline = not runs.has_successful_run(session, self.source)
+            checks.check_before(session, parsed)
+            result = import_parsed(session, parsed, recorded_by=self.recorded_by, baseline=baseline)
+            mismatches = checks.mismatches_after(session, parsed)
+            if parsed.document.state_under_review:
+                related.refresh_state(session, parsed.document.state_under_review)
+            session.commit()
+        return result, mismatches
+
+    def _add(self, result: ImportResult) -> None:
+        for name in ("inserted", "updated", "unchanged", "rejected", "conflicts", "events"):
+            setattr(self.totals, name, getattr(self.totals, name) + getattr(result, name))
+
+    def finish(self) -> RunReport:
+        """Close the run: blocked or failed when nothing worked, partial when something did not."""
+        failures = [e for e in self.errors if e["class"] not in ("ParserWarning",)]
+        worked = self.documents_ok + self.counts["skipped_unchanged"]
+        if self.blocked and not worked:
+            outcome = RunOutcome.BLOCKED
+        elif failures and not worked:
+            outcome = RunOutcome.FAILED
+        elif failures:
+            outcome = RunOutcome.PARTIAL
+        else:
+            outcome = RunOutcome.OK
+        counts = self.counts | {k: getattr(self.totals, k) for k in ("inserted", "updated", "unchanged", "rejected")}
+        runs.finish_run(self.engine, self.run_id, outcome, counts=counts, errors=self.errors,
+                        failing_threshold=self.settings.source_failing_after)
+        return RunReport(self.run_id, outcome, self.totals if worked else None, self.errors, counts)
+
+
 def import_bytes(engine: Engine, settings: Settings, data: bytes, *, source: str, source_url: str,
                  parser: Parser, recorded_by: str, trigger: str = "manual") -> RunReport:
     """Archive `data`, parse it and import it, all under one ScrapeRun of `source`."""
-    run_id = runs.start_run(engine, source, trigger=trigger)
-    return _import_in_run(engine, settings, run_id, data, source=source, source_url=source_url,
-                          parser=parser, recorded_by=recorded_by, fetched=0)
+    ctx = RunContext(engine, settings, source, trigger=trigger, recorded_by=recorded_by)
+    ctx.document(data, source_url, parser)
+    return ctx.finish()
 
 
 def import_path(engine: Engine, settings: Settings, path: Path, *, parser: Parser,
                 source: str = "manual-import", recorded_by: str = "cli") -> RunReport:
     """`recwatch import PATH`: a file saved on disk by a person or a previous download."""
-    run_id = runs.start_run(engine, source)
+    ctx = RunContext(engine, settings, source, recorded_by=recorded_by)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return _fail(engine, run_id, RunOutcome.FAILED, exc, str(path))
-    return _import_in_run(engine, settings, run_id, data, source=source,
-                          source_url=path.resolve().as_uri(), parser=parser,
-                          recorded_by=recorded_by, fetched=0)
+        ctx.fail(exc, str(path))
+        return ctx.finish()
+    ctx.document(data, path.resolve().as_uri(), parser)
+    return ctx.finish()
 
 
-def scrape_symbol(engine: Engine, settings: Settings, symbol: str, *,
-                  client: PoliteClient | None = None, trigger: str = "manual") -> RunReport:
-    """`recwatch scrape upr-reports --symbol`: fetch a WG report from the UN and import it."""
-    source = "upr-reports"
-    run_id = runs.start_run(engine, source, trigger=trigger)
-    own_client = client is None
-    client = client or PoliteClient(HttpPolicy(
-        user_agent=settings.user_agent, connect_timeout=settings.http_connect_timeout,
-        read_timeout=settings.http_read_timeout, max_bytes=settings.http_max_bytes))
-    try:
-        fetched = fetch_pdf(client, symbol, ods_base=settings.ods_base_url,
-                            docs_base=settings.docs_un_base_url)
-    except SourceBlocked as exc:
-        return _fail(engine, run_id, RunOutcome.BLOCKED, exc, exc.url)
-    except ScrapeError as exc:
-        return _fail(engine, run_id, RunOutcome.FAILED, exc, exc.url)
-    finally:
-        if own_client:
-            client.close()
-    return _import_in_run(engine, settings, run_id, fetched.data, source=source,
-                          source_url=fetched.url, parser=wg_report_parser(symbol=fetched.symbol),
-                          recorded_by=source, fetched=1)
-
-
-def _import_in_run(engine: Engine, settings: Settings, run_id: int, data: bytes, *, source: str,
-                   source_url: str, parser: Parser, recorded_by: str, fetched: int) -> RunReport:
-    try:
-        parsed = parser(data, source_url)
-    except ScrapeError as exc:
-        return _fail(engine, run_id, RunOutcome.FAILED, exc, source_url, fetched=fetched)
-    RawStore(settings.raw_dir).put(data)
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            baseline = not runs.has_successful_run(session, source)
-            checks.check_before(session, parsed)
-            result = import_parsed(session, parsed, recorded_by=recorded_by, baseline=baseline)
-            mismatches = checks.mismatches_after(session, parsed)
-            if parsed.document.state_under_review:
-                related.refresh_state(session, parsed.document.state_under_review)
-            session.commit()
-    except Exception as exc:  # the import rolled back (refused or broken); the run says why
-        return _fail(engine, run_id, RunOutcome.FAILED, exc, source_url, fetched=fetched)
-    errors = [{"class": "RejectedRecord", "message": m, "url": source_url} for m in result.errors]
-    errors += [{"class": "Mismatch", "message": m, "url": source_url} for m in mismatches]
-    errors += [{"class": "ParserWarning", "message": w, "url": source_url} for w in parsed.warnings]
-    outcome = RunOutcome.PARTIAL if result.rejected or mismatches else RunOutcome.OK
-    runs.finish_run(engine, run_id, outcome, counts={
-        "fetched": fetched, "inserted": result.inserted, "updated": result.updated,
-        "unchanged": result.unchanged, "rejected": result.rejected}, errors=errors)
-    return RunReport(run_id, outcome, result, errors)
-
-
-def _fail(engine: Engine, run_id: int, outcome: RunOutcome, exc: BaseException, url: str | None,
-          *, fetched: int = 0) -> RunReport:
-    reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
-    errors = [{"class": type(exc).__name__, "message": reason, "url": url}]
-    runs.finish_run(engine, run_id, outcome, counts={"fetched": fetched}, errors=errors)
-    return RunReport(run_id, outcome, None, errors)
+def fail_run(ctx: RunContext, exc: ScrapeError) -> RunReport:
+    ctx.fail(exc, exc.url)
+    return ctx.finish()

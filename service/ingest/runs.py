@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
+from scrapers import SOURCES
 from service.ingest import health
 from service.models import RunOutcome, ScrapeRun
 from service.models._common import utcnow
@@ -41,7 +42,8 @@ def finish_run(engine: Engine, run_id: int, outcome: RunOutcome, *,
         run.errors = list(errors or [])
         session.add(run)
         session.flush()
-        health.after_run(session, run, threshold=failing_threshold)
+        if run.source in SOURCES:  # monitored sources only: a person's failed import is no outage
+            health.after_run(session, run, threshold=failing_threshold)
         session.commit()
         return run
 

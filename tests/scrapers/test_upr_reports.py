@@ -127,6 +127,21 @@ def test_long_cycle1_list_reaching_the_paragraph_numbers() -> None:
     assert parsed.recommendations[-1].position is Position.PENDING
 
 
+def test_bare_numbering_running_on_into_the_next_list() -> None:
+    parsed = parse(
+        "96. The recommendations listed below enjoy the support of Azerbaijan:\n"
+        "1. Ratify CPED (Chile);\n2. Ratify OP-CAT (Peru).\n"
+        "97. The following recommendations will be examined by Azerbaijan:\n"
+        "3. Ratify CED (Spain);\n4. Abolish the death penalty (Italy)."
+    )
+    assert [(r.paragraph, r.position) for r in parsed.recommendations] == [
+        ("96.1", Position.SUPPORTED),
+        ("96.2", Position.SUPPORTED),
+        ("97.3", Position.PENDING),
+        ("97.4", Position.PENDING),
+    ]
+
+
 def test_table_of_contents_is_not_the_heading() -> None:
     toc = "Contents\nII. Conclusions and/or recommendations 14\nAnnex\n1. Introduction text.\n"
     parsed = parse_wg_report_text(
@@ -167,6 +182,8 @@ def test_non_state_brackets_are_not_states() -> None:
         ("Ratify (Bolivia (Plurinational State of), Iran (Islamic Republic of));", ["BOL", "IRN"]),
         ("Ratify it (United States of Americas);", ["USA"]),
         ("Protect children (Norway and Sweden);", ["NOR", "SWE"]),
+        ("Ratify CAT (United Kingdom France, Mexico, and Sweden);", ["GBR", "FRA", "MEX", "SWE"]),
+        ("Ratify CAT (Iran, Islamic Republic of);", ["IRN"]),
         ("Ratify CPED (Trinidad and Tobago);", ["TTO"]),
         ("Act on it (Brazil);1", ["BRA"]),
     ],
@@ -228,9 +245,22 @@ def test_neutral_cycle1_lead_in_takes_position_from_following_paragraph() -> Non
 def test_unclassifiable_lead_in_raises() -> None:
     with pytest.raises(LayoutChanged, match="para 109"):
         parse(
-            "109. The following recommendations were made to Azerbaijan:\n"
+            "109. The following recommendations were discussed at length with Azerbaijan:\n"
             "109.1 Ratify CPED (Chile)."
         )
+
+
+def test_neutral_lead_in_without_any_stated_position_is_pending() -> None:
+    parsed = parse(
+        "109. In the course of the discussion, the following recommendations were made to "
+        "Azerbaijan:\n1. Ratify CPED (Chile);\n2. Ratify OP-CAT (Peru)."
+    )
+    assert [(r.paragraph, r.position) for r in parsed.recommendations] == [
+        ("109.1", Position.PENDING),
+        ("109.2", Position.PENDING),
+    ]
+    assert parsed.recommendations[0].position_wording.startswith("In the course of the discussion")
+    assert any("states no position" in w for w in parsed.warnings)
 
 
 def test_voluntary_commitments_are_not_recommendations() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from scrapers.errors import LayoutChanged
 from scrapers.records import Position
-from scrapers.vocab import classify_lead_in, normalise_position
+from scrapers.vocab import classify_lead_in, is_neutral_lead_in, normalise_position
 
 P = Position
 
@@ -39,6 +39,19 @@ P = Position
             "already implemented or in the process of implementation",
         ),
         ("The following recommendations are accepted by Ruritania:", P.SUPPORTED, "accepted"),
+        (
+            (
+                "Finland considered the recommendations made during the interactive dialogue and "
+                "listed below, and agrees to follow up on them:"
+            ),
+            P.SUPPORTED,
+            "agrees to follow up",
+        ),
+        (
+            "Responses to the following recommendations will be provided in due course:",
+            P.PENDING,
+            "will be provided",
+        ),
         (
             (
                 "The following recommendations will be examined by Azerbaijan which will provide "
@@ -114,6 +127,16 @@ def test_wording_is_the_sentence_that_states_the_position() -> None:
         "recommendations will be included in the outcome report:"
     )
     assert wording.startswith("The following recommendations will be examined")
+
+
+def test_neutral_lead_ins() -> None:
+    assert is_neutral_lead_in(
+        "In the course of the discussion, the following recommendations were made to Peru:"
+    )
+    assert is_neutral_lead_in(
+        "In the course of the interactive dialogue the following recommendations were made:"
+    )
+    assert not is_neutral_lead_in("The following recommendations enjoy the support of Peru:")
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,7 @@ def test_import_twice_changes_nothing(settings, engine, client):
     assert "162 inserted" in first.stderr
     before, changes = dump(engine), client.get("/api/v1/changes", params={"limit": 1000}).json()
     second = recwatch(settings, "import", str(path))
-    assert second.returncode == 0 and "0 inserted" in second.stderr and "162 unchanged" in second.stderr
+    assert second.returncode == 0 and "0 inserted" in second.stderr and "1 already imported" in second.stderr
     assert dump(engine) == before
     assert client.get("/api/v1/changes", params={"limit": 1000}).json() == changes
     body = client.get("/api/v1/recommendations", params={"state": "AZE", "cycle": 2}).json()
@@ -127,7 +127,7 @@ def test_scrape_without_internet_fails_clearly_and_records_the_run(settings, eng
 def test_demo_loads_labelled_sample_once(settings, client):
     assert recwatch(settings, "demo").returncode == 0
     again = recwatch(settings, "demo")
-    assert again.returncode == 0 and "0 inserted" in again.stderr
+    assert again.returncode == 0 and "0 inserted" in again.stderr and "1 already imported" in again.stderr
     body = client.get("/api/v1/recommendations", params={"state": "XSA"}).json()
     assert body["total"] == 10 and all(item["is_sample"] for item in body["items"])
     assert {i["position"] for i in body["items"]} == {"supported", "pending", "noted"}
