@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from scrapers.errors import NotADocument, ScrapeError, SourceUnavailable
+from scrapers.errors import NotADocument, ScrapeError, SourceBlocked, SourceUnavailable
 from scrapers.http import PoliteClient
 from scrapers.text import sniff_format
 
@@ -52,13 +52,17 @@ def fetch_pdf(client: PoliteClient, symbol: str, *, ods_base: str, docs_base: st
     http.NotModified through when the file is the one fetched last time.
     """
     symbol = normalise_symbol(symbol)
-    failures: list[str] = []
+    failures: list[ScrapeError] = []
     for route in (_via_ods, _via_docs_un):
         try:
             return route(client, symbol, ods_base if route is _via_ods else docs_base)
         except ScrapeError as exc:
-            failures.append(str(exc))
-    raise SourceUnavailable(f"{symbol} could not be fetched: " + "; ".join(failures))
+            failures.append(exc)
+    reasons = "; ".join(str(f) for f in failures)
+    blocked = next((f for f in failures if isinstance(f, SourceBlocked)), None)
+    if blocked is not None:  # a wall, not a missing document: the run is blocked, not failed
+        raise SourceBlocked(f"{symbol} could not be fetched: {reasons}", url=blocked.url)
+    raise SourceUnavailable(f"{symbol} could not be fetched: {reasons}")
 
 
 def _via_ods(client: PoliteClient, symbol: str, base: str) -> FetchedDocument:

@@ -16,18 +16,25 @@ __all__ = ["classify_lead_in", "is_neutral_lead_in", "normalise_position"]
 
 _P = Position
 
-# Order matters: negative wordings before "enjoy"/"accept" (they contain them), partial before
-# plain support, and pending last, because supported and noted lead-ins also say "examined".
+# Order matters, each step for a reason found in real lead-ins:
+# 1. "the response of X ... will be included in the outcome report" / "will provide responses":
+#    the position is deferred even when the paragraph previews it ("there are some that enjoy the
+#    support of Nigeria ... others which do not enjoy the support", A/HRC/11/26);
+# 2. negative wordings before "enjoy"/"accept", which they contain ("did not enjoy the support");
+# 3. partial before plain support;
+# 4. "already implemented" before a bare "noted" ("The following recommendations are noted and
+#    China indicated that they ... had already been implemented" is coded as supported);
+# 5. other "noted" wordings, then support;
+# 6. "will be examined" last, because supported and noted lead-ins also say "have been examined".
 _LEAD_IN_RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
     (position, re.compile(pattern, re.IGNORECASE))
     for position, pattern in (
+        (_P.PENDING, r"\bresponses?\b.{0,120}\bwill be included in the outcome report\b"),
+        (_P.PENDING, r"\bwill provide (?:its |the |their )?responses?\b|\bwill respond in due\b"),
         (_P.NOTED, r"\b(?:did|do|does) not (?:enjoy|have|receive|obtain) (?:the |its )?support"),
         (_P.NOTED, r"\b(?:not|cannot|never) (?:be )?(?:support|accept)(?:s|ed)?\b"),
         (_P.NOTED, r"\b(?:not in a position|unable) to (?:support|accept)\b|\bdeclined?\b"),
         (_P.NOTED, r"\b(?:were|was|are|is|been) rejected\b|\brejects?\b"),
-        (_P.NOTED, r"\b(?:will|shall) (?:thus |therefore )?be noted\b"),
-        (_P.NOTED, r"\b(?:examined by .{1,80}? and|(?:were|was|are|is|been)) noted\b"),
-        (_P.NOTED, r"\btakes? note of\b|\btook note of\b|\bnoted the following\b"),
         (_P.NOTED, r"\bdo(?:es)? not reflect the (?:current|actual) situation\b"),
         (_P.PARTIALLY_SUPPORTED, r"\b(?:partially|partly) (?:supported|accepted)\b"),
         (_P.PARTIALLY_SUPPORTED, r"\b(?:support|accept)s? (?:in part|partially)\b"),
@@ -35,8 +42,15 @@ _LEAD_IN_RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
             _P.PARTIALLY_SUPPORTED,
             r"\benjoys? (?:the |its )?(?:partial )?support\b[^.:]{0,60}\bin part\b",
         ),
+        (
+            _P.SUPPORTED,
+            r"\balready (?:being |been )?implemented\b|\bin the process of (?:being )?implement"
+            r"|\b(?:have|has) been implemented\b|\b(?:are|is) (?:currently )?being implemented\b",
+        ),
+        (_P.NOTED, r"\b(?:will|shall) (?:thus |therefore )?be noted\b"),
+        (_P.NOTED, r"\b(?:examined by .{1,80}? and|(?:were|was|are|is|been)) noted\b"),
+        (_P.NOTED, r"\btakes? note of\b|\btook note of\b|\bnoted the following\b"),
         (_P.SUPPORTED, r"\benjoys? (?:the |its )?support\b"),
-        (_P.SUPPORTED, r"\b(?:already implemented|in the process of implementation)\b"),
         (_P.SUPPORTED, r"\b(?:were|was|are|is|been) (?:accepted|supported)\b"),
         (_P.SUPPORTED, r"\b(?:accepts?|supports)\b"),
         (_P.SUPPORTED, r"\bagrees? to (?:follow up|implement)"),
@@ -46,8 +60,6 @@ _LEAD_IN_RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
             r"\bresponses?\b.{0,80}\bwill be provided\b|\bwill be provided in due course\b",
         ),
         (_P.PENDING, r"\bwill (?:examine|consider|study)\b.{0,80}\brecommendations?\b"),
-        (_P.PENDING, r"\bwill provide (?:its )?responses?\b"),
-        (_P.PENDING, r"\bresponses?\b.{0,120}\bwill be included in the outcome report\b"),
     )
 )
 

@@ -18,6 +18,7 @@ from service.config import get_settings
 from service.db import get_engine, session_scope
 from service.ingest import pipeline
 from service.ingest.pipeline import RunReport
+from service.scheduler.runner import next_runs
 
 app = typer.Typer(help="recwatch: track human-rights recommendations and what states do about them.",
                   no_args_is_help=True, add_completion=False)
@@ -62,22 +63,94 @@ def db_current() -> None:
 def serve(host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="TCP port")] = 8000,
           demo: Annotated[bool, typer.Option(help="Load the fictional sample first")] = False) -> None:
-    """Run the service: on the embedded SQLite default it migrates itself first."""
+    """Web, scheduler and webhook delivery in one process (the embedded default)."""
+    import threading
+
     import uvicorn
 
+    from service import logs
     from service.main import create_app
+    from service.scheduler.worker import Worker
 
-    settings = get_settings()
-    if settings.is_embedded:
-        _upgrade_and_seed()
-    elif not migrate.is_current(get_engine()):
-        err.print("[red]the database is not at the newest migration: run `recwatch db upgrade`[/]")
-        raise typer.Exit(1)
+    logs.configure()
+    _upgrade_if_embedded()
+    settings, engine = get_settings(), get_engine()
     if demo:
         from service.sample import load_sample
 
-        _report(load_sample(get_engine(), settings), "sample")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+        _report(load_sample(engine, settings), "sample")
+    stop, worker = threading.Event(), Worker(engine, settings)
+    thread = threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True)
+    thread.start()
+    app = create_app()
+    app.state.next_runs = lambda: next_runs(worker.source_scheduler)
+    try:
+        uvicorn.run(app, host=host, port=port, log_config=None)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+@app.command()
+def web(host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+        workers: Annotated[int, typer.Option(help="Web worker processes")] = 1) -> None:
+    """The stateless web server only (scale-out on PostgreSQL); run `recwatch worker` beside it."""
+    import uvicorn
+
+    from service import logs
+
+    logs.configure()
+    if not migrate.is_current(get_engine()):
+        say("the database is not at the newest migration: run `recwatch db upgrade`")
+        raise typer.Exit(1)
+    uvicorn.run("service.main:create_app", factory=True, host=host, port=port, workers=workers,
+                log_config=None)
+
+
+@app.command()
+def worker() -> None:
+    """Scheduler (one leader among workers) and webhook delivery, until SIGTERM or SIGINT."""
+    import signal
+    import threading
+
+    from service import logs
+    from service.scheduler.worker import Worker
+
+    logs.configure()
+    _upgrade_if_embedded()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    Worker(get_engine(), get_settings()).run(stop)
+
+
+@app.command()
+def sources() -> None:
+    """Print the health of every source: last run, outcome, failures in a row, freshness."""
+    from sqlmodel import Session
+
+    from service.runs.repository import source_health
+
+    _upgrade_if_embedded()
+    with Session(get_engine()) as session:
+        rows = source_health(session, {}, failing_threshold=get_settings().source_failing_after)
+    table = Table(title="sources")
+    for col in ("source", "last run", "outcome", "failures in a row", "last success", "last error"):
+        table.add_column(col)
+    with Session(get_engine()) as session:
+        from service.runs.repository import last_error
+
+        for row in rows:
+            style = "red" if row["failing"] else None
+            table.add_row(row["source"], _when(row["last_run_at"]), row["last_outcome"] or "never run",
+                          str(row["consecutive_failures"]), _when(row["last_success_at"]),
+                          last_error(session, row["source"]) or "", style=style)
+    Console(width=200).print(table)
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
 
 
 def _print_jsonl(parsed: ParsedDocument, source: str) -> None:

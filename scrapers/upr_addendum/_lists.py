@@ -34,8 +34,8 @@ _RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
     (position, re.compile(pattern, _F))
     for position, pattern in (
         (Position.PARTIALLY_SUPPORTED, r"\b(?:partially|partly|in\s+part)\b"),
-        (Position.NOTED, r"\b(?:cannot|can\s?not|does\s+not|do\s+not|did\s+not|is\s+unable\s+to)\s+"
-                         r"(?:accept|support)|\bnot\s+(?:accepted|supported)\b|\breject(?:s|ed)?\b"),
+        (Position.NOTED, (r"\b(?:cannot|can\s?not|does\s+not|do\s+not|did\s+not|is\s+unable\s+to)\s+"
+                         r"(?:accept|support)|\bnot\s+(?:accepted|supported)\b|\breject(?:s|ed)?\b")),
         (Position.NOTED, r"\b(?:notes?|noted|takes?\s+note|took\s+note)\b"),
         (Position.SUPPORTED, r"\b(?:accepts?|accepted|supports?|supported|enjoys?\s+(?:the\s+)?support)\b"),
         (Position.PENDING, r"\bwill\s+(?:be\s+)?(?:examined|considered|examine|consider)\b|\bpending\b"),

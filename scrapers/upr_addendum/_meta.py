@@ -29,7 +29,7 @@ _TITLE_END = re.compile(r"^(?:Addendum|Views\s+on)\b", re.IGNORECASE)
 _MARKS = re.compile(r"[\s*\u2217\d]+$")
 _VIEWS = re.compile(r"Views\s+on\s+conclusions\s+and/or\s+recommendations", re.IGNORECASE)
 _ADDENDUM = re.compile(r"^\s*Addendum\s*$", re.IGNORECASE | re.MULTILINE)
-_MONTHS = "january february march april may june july august september october november december".split()
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 _DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
 _PARENT_SAID = re.compile(
     r"\b(?:list\s+in\s+|contained\s+in\s+)?paragraphs?\s+(\d{2,3})\s+of\s+the\s+(?:present\s+)?report",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["NumberList", "scan_number_list", "MAX_RANGE"]
+__all__ = ["MAX_RANGE", "NumberList", "scan_number_list"]
 
 MAX_RANGE = 400  # no WG report has more items than this under one paragraph
 _DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"

@@ -75,9 +75,10 @@ class AddendumTotals:
         parts = [n for n in (self.supported, self.noted, self.partially_supported) if n is not None]
         if parts and answered is not None and sum(parts) != answered:
             problems.append(f"stated supported/noted/partial {parts} do not add up to {answered}")
-        if None not in (self.received, self.supported_at_review, self.remaining):
-            if self.supported_at_review + self.remaining != self.received:  # type: ignore[operator]
-                problems.append(f"{self.supported_at_review} + {self.remaining} != {self.received} received")
+        received, at_review, remaining = self.received, self.supported_at_review, self.remaining
+        if received is not None and at_review is not None and remaining is not None \
+                and at_review + remaining != received:
+            problems.append(f"{at_review} + {remaining} != {received} received")
         return problems
 
 

@@ -9,12 +9,14 @@ import re
 
 from scrapers.countries import to_iso3
 
-__all__ = ["attribution", "evidence", "extra_states", "themes", "unique"]
+__all__ = ["attribution", "evidence", "extra_states", "state_code", "themes", "unique"]
 
 _F = re.IGNORECASE
 _SYMBOL = re.compile(r"A\s*/\s*HRC(?:\s*/\s*[A-Za-z0-9.]+)+", _F)
 _PARA = re.compile(r"\bPara(?:graph)?s?\s*\.?\s*(\d{1,3})\b", _F)
-_SUBHEAD = re.compile(r"^(?P<name>Affected\s+persons|Groups?\s+of\s+persons|SDGs?)\s*:\s*(?P<rest>.*)$", _F)
+_SUBHEAD = re.compile(
+    r"^(?P<name>Affected\s+persons|Groups?\s+of\s+persons|SDGs?)\s*:\s*(?P<rest>.*)$", _F
+)
 _BULLET = re.compile(r"^[-\u2013\u2014\u2022\u00b7\u25aa*]\s*")
 
 
@@ -92,10 +94,10 @@ def _state_names(inner: str) -> list[tuple[str, str]]:
     """(printed, ISO3) pairs when the whole group names States ("Iran (Islamic Republic of)",
     "Portugal, Slovakia"); [] for "(OP-CAT)", "(2010)", "(CEDAW)"."""
     whole = " ".join(inner.split()).strip(" .;")
-    if _state_code(whole):
-        return [(whole, _state_code(whole))]  # type: ignore[list-item]
+    if state_code(whole):
+        return [(whole, state_code(whole))]  # type: ignore[list-item]
     parts = [p.strip(" .") for p in _split_commas(inner)]
-    codes = [_state_code(p) for p in parts]
+    codes = [state_code(p) for p in parts]
     if not parts or any(code is None for code in codes):
         return []
     return list(zip(parts, codes))  # type: ignore[arg-type]
@@ -114,7 +116,7 @@ def _split_commas(inner: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if p.strip()]
 
 
-def _state_code(name: str) -> str | None:
+def state_code(name: str) -> str | None:
     if not name or re.fullmatch(r"[A-Z]{2,4}", name) or re.search(r"\d", name):
         return None  # acronyms ("CAT", "CAN") and years are never States here
     return to_iso3(name)
@@ -122,8 +124,9 @@ def _state_code(name: str) -> str | None:
 
 def _name_like(inner: str) -> bool:
     name = " ".join(inner.split())
-    return bool(re.fullmatch(r"[A-Z][\w'\u2019\-]*(?:\s+(?:of|the|and|[A-Z(][\w'\u2019\-()]*))*", name)) and \
-        not re.fullmatch(r"[A-Z]{2,6}", name)
+    return bool(
+        re.fullmatch(r"[A-Z][\w'\u2019\-]*(?:\s+(?:of|the|and|[A-Z(][\w'\u2019\-()]*))*", name)
+    ) and not re.fullmatch(r"[A-Z]{2,6}", name)
 
 
 def _strip_trailer(text: str, state_groups: list[tuple[int, int]]) -> str:
@@ -141,7 +144,7 @@ def extra_states(cell: str, states: list[str], raw: list[str]) -> tuple[list[str
     states, raw = list(states), list(raw)
     for name in re.split(r"[;\n]|,(?![^(]*\))", cell):
         name = " ".join(name.split()).strip(" .")
-        code = _state_code(name) or (name or None)
+        code = state_code(name) or (name or None)
         if code and code not in states:
             states.append(code)
             raw.append(name)

@@ -48,6 +48,8 @@ PARSER_VERSION = "1.0.0"
 
 _T = TypeVar("_T")
 _COMMITMENTS = re.compile(r"voluntary (?:commitments?|pledges?)", re.IGNORECASE)
+_INLINE_ITEM = re.compile(r"^\s*[A-Z][a-z]+\s")
+_STATE_AT_END = re.compile(r"\)\s*[.;]?\s*$")
 _PROSE_AFTER_TRAILER = re.compile(r"^\s*\.\s+(?=[A-Z\u201c\"])")
 
 
@@ -274,6 +276,8 @@ def _recommendations(
     positions = _positions(blocks, warnings)
     out: list[ScrapedRecommendation] = []
     for block in blocks:
+        if not block.items:
+            out.extend(_inline_recommendation(block, meta, url, warnings))
         if block.number not in positions:
             continue
         position, wording = positions[block.number]
@@ -281,6 +285,30 @@ def _recommendations(
             last = item is block.items[-1]
             out.append(_record(item, last, position, wording, meta, url, warnings))
     return out
+
+
+def _inline_recommendation(
+    block: Block, meta: _Meta, url: str, warnings: list[str]
+) -> list[ScrapedRecommendation]:
+    """A lone recommendation printed inside its lead-in, without a number ("The following
+    recommendation will be examined by the Congo ...: Finalize its plan ... (Democratic Republic
+    of the Congo)."). It is keyed by the paragraph number alone."""
+    lead, colon, rest = block.lead_in.partition(":")
+    if not colon or not _INLINE_ITEM.match(rest) or not _STATE_AT_END.search(rest):
+        return []
+    try:
+        position, wording = classify_lead_in(lead)
+    except LayoutChanged:
+        return []
+    found = attribute(rest.strip())
+    if not found.states or found.text == rest.strip().rstrip(";."):
+        return []
+    warnings.append(f"para {block.number}: one unnumbered recommendation inside the lead-in")
+    item = Item(block.number, 0, str(block.number), [rest.strip()])
+    record = _record(item, True, position, wording, meta, url, warnings)
+    paragraph = str(block.number)
+    key = recommendation_key(Mechanism.UPR.value, meta.state, meta.cycle, paragraph)
+    return [record.model_copy(update={"paragraph": paragraph, "key": key})]
 
 
 def _record(

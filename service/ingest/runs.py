@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, update
+from datetime import timedelta
+
+from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, select
 
 from scrapers import SOURCES
@@ -48,11 +50,20 @@ def finish_run(engine: Engine, run_id: int, outcome: RunOutcome, *,
         return run
 
 
+STALE_AFTER = timedelta(hours=12)
+
+
 def close_stale_runs(engine: Engine) -> int:
-    """Mark runs left `running` by a crashed process as failed; returns how many."""
+    """Mark runs left `running` by a crashed process as failed; returns how many.
+
+    Called by the worker that takes over scheduling: scheduled runs still `running` belong to a
+    dead leader. A manual run may still be alive in another process, so it is only closed once
+    it is older than any run could be (STALE_AFTER)."""
+    cutoff = utcnow() - STALE_AFTER
     with Session(engine) as session:
         result = session.execute(
-            update(ScrapeRun).where(ScrapeRun.outcome == RunOutcome.RUNNING).values(
+            update(ScrapeRun).where(ScrapeRun.outcome == RunOutcome.RUNNING, or_(
+                ScrapeRun.trigger == "schedule", ScrapeRun.started_at < cutoff)).values(
                 outcome=RunOutcome.FAILED, finished_at=utcnow(),
                 errors=[{"class": "Interrupted", "message": "process ended before the run finished",
                          "url": None}]))

@@ -61,3 +61,13 @@ def _aware(value: datetime | None) -> datetime | None:
     from datetime import UTC
 
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def last_error(session: Session, source: str) -> str | None:
+    """The first error of the source's latest run, as `class: message (url)`."""
+    run = session.execute(select(ScrapeRun).where(ScrapeRun.source == source, ScrapeRun.outcome != RunOutcome.RUNNING)
+                          .order_by(ScrapeRun.id.desc()).limit(1)).scalar_one_or_none()
+    if run is None or not run.errors:
+        return None
+    err = run.errors[0]
+    return f"{err.get('class')}: {err.get('message')}" + (f" ({err['url']})" if err.get("url") else "")

@@ -298,10 +298,10 @@ def test_number_list_round_trip(items, sep, dash):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("The Working Group's report contains 163 recommendations. The Government of Slovenia accepts 142 "
-     "recommendations. For the time being, the Government notes 21 recommendations.", (163, None, None, 142, 21)),
-    ("Slovenia received 254 recommendations from UN member states. With this document, Slovenia sets out its "
-     "position on all recommendations, of which 217 are supported and 37 noted.", (254, None, None, 217, 37)),
+    (("The Working Group's report contains 163 recommendations. The Government of Slovenia accepts 142 "
+     "recommendations. For the time being, the Government notes 21 recommendations."), (163, None, None, 142, 21)),
+    (("Slovenia received 254 recommendations from UN member states. With this document, Slovenia sets out its "
+     "position on all recommendations, of which 217 are supported and 37 noted."), (254, None, None, 217, 37)),
 ])
 def test_totals_wordings(text, expected):
     totals = parse_addendum_totals(text)

@@ -133,10 +133,10 @@ def test_cycle4_header_variant_with_sdg_column():
     data = build(HEADER_C4, [
         "Theme: Ratification of & accession to international instruments",
         ["140.7 Ratify the Optional Protocol (Maldives) (Portugal);\nSource of Position: A/HRC/59/15/Add.1 - Para.3",
-         "Supported", "- Ratification of & accession to international instruments\nGroups of Persons: \n"
-         "- Public officials", "- 1 - NO POVERTY\n- 8 - DECENT WORK AND ECONOMIC GROWTH"],
-        ["140.1 Ratify the Convention on migrant workers (Iran (Islamic Republic of));\n"
-         "Source of Position: A/HRC/59/15/Add.1 - Para.5", "Noted", "- Migrants\nGroups of Persons: \n- Migrants", ""],
+         "Supported", ("- Ratification of & accession to international instruments\nGroups of Persons: \n"
+         "- Public officials"), "- 1 - NO POVERTY\n- 8 - DECENT WORK AND ECONOMIC GROWTH"],
+        [("140.1 Ratify the Convention on migrant workers (Iran (Islamic Republic of));\n"
+         "Source of Position: A/HRC/59/15/Add.1 - Para.5"), "Noted", "- Migrants\nGroups of Persons: \n- Migrants", ""],
     ], running_header="UPR of Slovenia (4th Cycle - 48th Session)\t\tThematic list of recommendations")
     doc = parse_thematic_list(data, source_url=URL)
     records = by_number(doc)
@@ -183,8 +183,8 @@ def test_item_repeated_under_two_themes_is_merged():
         "Theme: Racial discrimination",
         [cell, "Supported", "- Racial discrimination\nSDGs: \n- 10 - REDUCED INEQUALITIES", ""],
         "Theme: Freedom of opinion and expression",
-        [cell, "Supported", "- Freedom of opinion and expression\nSDGs: \n- 16 - PEACE, JUSTICE AND STRONG "
-                            "INSTITUTIONS\nAffected persons: \n- Media", ""],
+        [cell, "Supported", ("- Freedom of opinion and expression\nSDGs: \n- 16 - PEACE, JUSTICE AND STRONG "
+                            "INSTITUTIONS\nAffected persons: \n- Media"), ""],
     ], running_header="UPR of Slovenia (3rd Cycle - 34th Session)")
     doc = parse_thematic_list(data, source_url=URL)
     assert len(doc.recommendations) == 1

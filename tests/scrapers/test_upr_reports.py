@@ -263,6 +263,19 @@ def test_neutral_lead_in_without_any_stated_position_is_pending() -> None:
     assert any("states no position" in w for w in parsed.warnings)
 
 
+def test_lone_unnumbered_recommendation_inside_the_lead_in() -> None:
+    parsed = parse(
+        "109. The following recommendation will be examined by Azerbaijan, which will provide "
+        "responses in due time: Finalize its plan on internally displaced persons (Congo).\n"
+        "110. The recommendations noted in paragraphs 23 (g) and 67 above did not enjoy the "
+        "support of Azerbaijan."
+    )
+    [rec] = parsed.recommendations
+    assert (rec.paragraph, rec.key, rec.recommending_states) == ("109", "upr/AZE/2/109", ["COG"])
+    assert rec.position is Position.PENDING
+    assert rec.text == "Finalize its plan on internally displaced persons"
+
+
 def test_voluntary_commitments_are_not_recommendations() -> None:
     parsed = parse(
         PENDING_LEAD + "109.1 Ratify CPED (Chile).\n"

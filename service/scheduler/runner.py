@@ -1,0 +1,45 @@
+"""APScheduler wiring: one job per source on its cron, plus webhook delivery every few seconds."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine
+
+from scrapers import SOURCES
+from service.config import Settings
+from service.scheduler.jobs import run_source
+
+log = logging.getLogger("recwatch.scheduler")
+
+
+def build_scheduler(engine: Engine, settings: Settings, *, deliver: Callable[[], object] | None = None,
+                    sources: bool = True) -> BackgroundScheduler:
+    """A scheduler (not started). `coalesce` and `max_instances=1`: a source never runs twice at
+    once and missed firings collapse into one; late firings within the grace period still run."""
+    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={
+        "coalesce": True, "max_instances": 1, "misfire_grace_time": settings.misfire_grace_seconds})
+    if sources:
+        for source in SOURCES:
+            scheduler.add_job(run_source, CronTrigger.from_crontab(settings.schedule_for(source), timezone="UTC"),
+                              id=f"source:{source}", name=f"run {source}", args=[engine, settings, source])
+    if deliver is not None:
+        scheduler.add_job(deliver, IntervalTrigger(seconds=settings.webhook_interval_seconds),
+                          id="webhooks", name="deliver webhooks")
+    return scheduler
+
+
+def next_runs(scheduler: BackgroundScheduler | None) -> dict[str, datetime | None]:
+    """Next firing per source, for /api/v1/sources."""
+    if scheduler is None:
+        return {}
+    out = {}
+    for job in scheduler.get_jobs():
+        if job.id.startswith("source:"):
+            out[job.id.removeprefix("source:")] = getattr(job, "next_run_time", None)
+    return out
