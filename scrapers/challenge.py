@@ -14,7 +14,7 @@ __all__ = ["challenge_markers"]
 
 # Each marker is specific to the interstitial page, never to the pages it protects.
 _MARKERS: tuple[tuple[str, re.Pattern[bytes]], ...] = (
-    ("title 'Just a moment...'", re.compile(rb"<title>\s*Just a moment\.\.\.\s*</title>", re.I)),
+    ("'Just a moment...'", re.compile(rb"Just a moment\.\.\.", re.I)),
     ("Cloudflare challenge iframe",
      re.compile(rb"Widget containing a Cloudflare security challenge", re.I)),
     ("challenge-running block", re.compile(rb"id=[\"']challenge-(?:running|form|stage)[\"']", re.I)),

@@ -44,8 +44,10 @@ _LEAD_IN_RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
         ),
         (
             _P.SUPPORTED,
-            r"\balready (?:being |been )?implemented\b|\bin the process of (?:being )?implement"
-            r"|\b(?:have|has) been implemented\b|\b(?:are|is) (?:currently )?being implemented\b",
+            (
+                r"\balready (?:being |been )?implemented\b|\bin the process of (?:being )?implement"
+                r"|\b(?:have|has) been implemented\b|\b(?:are|is) (?:currently )?being implemented\b"
+            ),
         ),
         (_P.NOTED, r"\b(?:will|shall) (?:thus |therefore )?be noted\b"),
         (_P.NOTED, r"\b(?:examined by .{1,80}? and|(?:were|was|are|is|been)) noted\b"),

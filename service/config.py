@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     schedule_pace: str = "7 4 * * *"
     schedule_coe_exec: str = "27 4 * * *"
     webhook_interval_seconds: float = 3.0
+    run_sources_on_start: bool = Field(default=False, description="The scheduling worker runs "
+                                       "every source once as soon as it takes over")
+    worker_poll_seconds: float = 5.0
     misfire_grace_seconds: int = 3600
     upr_calendar: str = Field(default="", description="WG report symbols per state, e.g. "
                               "AZE:A/HRC/39/14,SVN:A/HRC/43/15")

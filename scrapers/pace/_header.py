@@ -211,8 +211,9 @@ def _reply(header: Header, text: str, *, url: str) -> None:
 
 def _vote(header: Header, text: str) -> None:
     """A draft the Assembly rejected says so (and usually prints the vote)."""
-    if _REJECTED.search(text):
-        header.outcome = "rejected"
+    if not _REJECTED.search(text):
+        return
+    header.outcome = "rejected"
     for pattern in _VOTE:
         if vote := pattern.search(text):
             for_, against, abstain = vote.groups()

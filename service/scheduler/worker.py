@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from service.config import Settings
 from service.ingest import runs
+from service.models._common import utcnow
 from service.scheduler.leader import SchedulerLease
 from service.scheduler.runner import build_scheduler
 
@@ -34,11 +35,10 @@ def _webhook_job(engine: Engine, settings: Settings):
 class Worker:
     """Runs until `stop` is set. Holds the scheduling lease when it can get it."""
 
-    def __init__(self, engine: Engine, settings: Settings, *, deliver: bool = True,
-                 poll_seconds: float = 5.0) -> None:
+    def __init__(self, engine: Engine, settings: Settings, *, deliver: bool = True) -> None:
         self.engine, self.settings = engine, settings
         self.lease = SchedulerLease(engine)
-        self.poll_seconds = poll_seconds
+        self.poll_seconds = settings.worker_poll_seconds
         self.source_scheduler: BackgroundScheduler | None = None
         self.delivery_scheduler = build_scheduler(engine, settings, deliver=_webhook_job(engine, settings),
                                                   sources=False) if deliver else None
@@ -60,6 +60,9 @@ class Worker:
                 log.info("scheduler leader", extra={"closed_stale_runs": closed})
                 self.source_scheduler = build_scheduler(self.engine, self.settings)
                 self.source_scheduler.start()
+                if self.settings.run_sources_on_start:
+                    for job in self.source_scheduler.get_jobs():
+                        job.modify(next_run_time=utcnow())
         elif self.source_scheduler is not None:
             log.warning("scheduler lease lost; stopping source jobs")
             self.source_scheduler.shutdown(wait=False)

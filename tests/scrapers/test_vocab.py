@@ -125,27 +125,35 @@ def test_will_be_examined_is_tested_last() -> None:
     [
         # real cycle-1 wordings (A/HRC/11/26, A/HRC/11/25, A/HRC/12/11, A/HRC/11/30, A/HRC/10/74)
         (
-            "Nigeria takes note of the recommendations above and in the interim would like to "
-            "state that, among the recommendations, there are some that enjoy the support of "
-            "Nigeria, there are others that need to be further examined, and there are others "
-            "which do not enjoy the support of Nigeria. The response of Nigeria to these "
-            "recommendations will be included in the outcome report.",
+            (
+                "Nigeria takes note of the recommendations above and in the interim would like to "
+                "state that, among the recommendations, there are some that enjoy the support of "
+                "Nigeria, there are others that need to be further examined, and there are others "
+                "which do not enjoy the support of Nigeria. The response of Nigeria to these "
+                "recommendations will be included in the outcome report."
+            ),
             P.PENDING,
         ),
         (
-            "The following recommendations are noted and China indicated that they are "
-            "pertaining to measures already being implemented or which had already been "
-            "implemented:",
+            (
+                "The following recommendations are noted and China indicated that they are "
+                "pertaining to measures already being implemented or which had already been "
+                "implemented:"
+            ),
             P.SUPPORTED,
         ),
         (
-            "Viet Nam noted the following recommendations and indicated that they pertain to "
-            "measures which have been implemented or are currently being implemented:",
+            (
+                "Viet Nam noted the following recommendations and indicated that they pertain to "
+                "measures which have been implemented or are currently being implemented:"
+            ),
             P.SUPPORTED,
         ),
         (
-            "As for recommendations listed below, Malaysia notes those recommendations and will "
-            "provide the response in due time.",
+            (
+                "As for recommendations listed below, Malaysia notes those recommendations and will "
+                "provide the response in due time."
+            ),
             P.PENDING,
         ),
         (
@@ -153,8 +161,10 @@ def test_will_be_examined_is_tested_last() -> None:
             P.PENDING,
         ),
         (
-            "In the course of the interactive dialogue, the following recommendations were made "
-            "to Montenegro (will be examined):",
+            (
+                "In the course of the interactive dialogue, the following recommendations were made "
+                "to Montenegro (will be examined):"
+            ),
             P.PENDING,
         ),
     ],

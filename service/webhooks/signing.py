@@ -1,0 +1,57 @@
+"""Standard Webhooks secrets and signatures (https://www.standardwebhooks.com/).
+
+A signature is `v1,<base64 HMAC-SHA256 of "{webhook-id}.{timestamp}.{body}">`, keyed with the
+base64-decoded part of the secret after `whsec_`. Several signatures are space-separated, which
+is how a rotated secret keeps working during its grace period.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import uuid
+
+SECRET_PREFIX = "whsec_"
+SECRET_BYTES = 32  # the spec asks for 24-64 random bytes
+
+
+def generate_secret() -> str:
+    """A new `whsec_` secret: 32 random bytes, base64."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii")
+
+
+def new_webhook_id() -> str:
+    """A fresh `webhook-id`: stable across retries of one delivery, new for a replay."""
+    return f"msg_{uuid.uuid4().hex}"
+
+
+def secret_key(secret: str) -> bytes:
+    """The HMAC key inside a `whsec_` secret."""
+    raw = secret[len(SECRET_PREFIX):] if secret.startswith(SECRET_PREFIX) else secret
+    return base64.b64decode(raw + "=" * (-len(raw) % 4))
+
+
+def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
+    """One `v1,<base64>` signature over the exact bytes sent."""
+    signed = f"{webhook_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
+
+
+def signature_header(active_secrets: list[str], webhook_id: str, timestamp: int, body: bytes) -> str:
+    """The `webhook-signature` value: one signature per secret in force, newest first."""
+    return " ".join(sign(s, webhook_id, timestamp, body) for s in active_secrets)
+
+
+def webhook_headers(active_secrets: list[str], webhook_id: str, timestamp: int, body: bytes,
+                    user_agent: str) -> dict[str, str]:
+    """All headers of one request; the body must be sent byte-for-byte as signed."""
+    return {
+        "webhook-id": webhook_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature_header(active_secrets, webhook_id, timestamp, body),
+        "content-type": "application/json",
+        "user-agent": user_agent,
+    }

@@ -1,0 +1,113 @@
+"""SSRF guard: a webhook may only reach public addresses over http(s).
+
+A subscriber chooses the URL, so without this guard anyone with an editor key could make the
+server call its own admin ports, the database or the cloud metadata service. Every address the
+host resolves to is checked (a name with one private address among public ones is refused),
+at creation and again when connecting (DNS can change: see `sender.GuardedBackend`, which
+connects only to the addresses vetted here).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# Cloud metadata and host endpoints. Most are link-local or private anyway; they are named here
+# so the error says what they are, and because some (Azure's 168.63.129.16) look public.
+METADATA_ADDRESSES = {
+    ipaddress.ip_address("169.254.169.254"): "cloud metadata",          # AWS, GCP, Azure, OpenStack
+    ipaddress.ip_address("169.254.170.2"): "cloud metadata",            # AWS ECS task metadata
+    ipaddress.ip_address("fd00:ec2::254"): "cloud metadata",            # AWS IPv6 metadata
+    ipaddress.ip_address("100.100.100.200"): "cloud metadata",          # Alibaba Cloud
+    ipaddress.ip_address("192.0.0.192"): "cloud metadata",              # Oracle Cloud
+    ipaddress.ip_address("168.63.129.16"): "cloud host endpoint",       # Azure wireserver
+}
+
+
+class AddressRefused(Exception):
+    """The URL may not be called; the message names the address and why."""
+
+
+def address_problem(address: IPAddress) -> str | None:
+    """Why `address` is not a public unicast address, or None when it is."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address_problem(address.ipv4_mapped)
+    if address in METADATA_ADDRESSES:
+        return f"a {METADATA_ADDRESSES[address]} address"
+    for attribute, label in (("is_loopback", "loopback"), ("is_link_local", "link-local"),
+                             ("is_multicast", "multicast"), ("is_unspecified", "unspecified"),
+                             ("is_private", "private"), ("is_reserved", "reserved")):
+        if getattr(address, attribute):
+            return f"a {label} address"
+    if not address.is_global:  # shared address space (100.64/10), documentation ranges, …
+        return "not a public address"
+    return None
+
+
+def parse_allowed(entries: Iterable[str]) -> tuple[frozenset[str], tuple[Network, ...]]:
+    """Split the operator's allow-list into host names and address ranges."""
+    hosts: set[str] = set()
+    networks: list[Network] = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            hosts.add(entry.lower().rstrip("."))
+    return frozenset(hosts), tuple(networks)
+
+
+def resolve(host: str, port: int) -> list[IPAddress]:
+    """Every address `host` resolves to (IP literals, decimal or hex forms included)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise AddressRefused(f"the host {host!r} does not resolve ({exc})") from exc
+    seen: dict[IPAddress, None] = {}
+    for info in infos:
+        # Drop an IPv6 zone ("fe80::1%eth0") before parsing; the address itself is what counts.
+        seen[ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])] = None
+    return list(seen)
+
+
+def vet_host(host: str, port: int, allowed: Iterable[str]) -> list[IPAddress]:
+    """The addresses to connect to for `host`; AddressRefused if any of them is not allowed."""
+    allowed_hosts, allowed_networks = parse_allowed(allowed)
+    addresses = resolve(host, port)
+    if host.lower().rstrip(".") in allowed_hosts:
+        return addresses
+    for address in addresses:
+        problem = address_problem(address)
+        if problem and not any(address in net for net in allowed_networks
+                               if net.version == address.version):
+            shown = host if host == str(address) else f"{host} resolves to {address}, which"
+            raise AddressRefused(f"{shown} is {problem}; webhooks may only reach public "
+                                 "addresses (an operator can allow a host or range with "
+                                 "RECWATCH_WEBHOOK_ALLOWED_HOSTS)")
+    return addresses
+
+
+def split_url(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of an http(s) URL; AddressRefused for anything else."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise AddressRefused(f"{url!r} is not a valid URL ({exc})") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        shown = f"{scheme}:" if scheme else "a URL without a scheme"
+        raise AddressRefused(f"only http and https URLs can receive webhooks, not {shown}")
+    if not parts.hostname:
+        raise AddressRefused(f"{url!r} has no host")
+    return scheme, parts.hostname, port or (443 if scheme == "https" else 80)
+
+
+def vet_url(url: str, allowed: Iterable[str]) -> list[IPAddress]:
+    """Check a subscription URL: http(s) and public (or allowed) addresses only."""
+    _, host, port = split_url(url)
+    return vet_host(host, port, allowed)
