@@ -121,7 +121,7 @@ _SYMBOL = (
 _FURNITURE_TOKEN = re.compile(
     rf"{_SYMBOL}"  # running document symbol, e.g. A/HRC/24/13, A/HRC/ 8/29
     r"|GE\.\d{2}-\d{4,6}"  # job number, e.g. GE.13-15465
-    r"|\(E\)|Page\s+\d+(?:\s+of\s+\d+)?|\b\d{1,6}\b"  # language tag, page numbers, date codes
+    r"|\(E\)|[Pp]age\s+\d+(?:\s+of\s+\d+)?|\b\d{1,6}\b"  # language tag, page numbers, date codes
     r"|[\uE000-\uF8FF*]+"  # barcode glyphs in the Private Use Area, *1921936*
 )
 _SEPARATOR = re.compile(r"^[_\u2014\-]{5,}$")

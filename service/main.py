@@ -21,6 +21,7 @@ from service.recommendations.routes import conflicts_router
 from service.recommendations.routes import router as recommendations_router
 from service.runs.routes import router as runs_router
 from service.states.routes import router as states_router
+from service.watchlist.routes import router as watchlist_router
 
 
 def create_app(engine_provider: Callable[[], Engine] = get_engine) -> FastAPI:
@@ -35,7 +36,8 @@ def create_app(engine_provider: Callable[[], Engine] = get_engine) -> FastAPI:
     app.add_middleware(LatencyMiddleware, metrics=app.state.metrics)
     install_error_handlers(app)
     for router in (states_router, recommendations_router, assessments_router, conflicts_router,
-                   documents_router, changes_router, runs_router, feeds_router, operations_router):
+                   documents_router, changes_router, runs_router, watchlist_router, feeds_router,
+                   operations_router):
         app.include_router(router)
 
     @app.get("/", include_in_schema=False)

@@ -47,7 +47,7 @@ PARSER_NAME = "upr_reports"
 PARSER_VERSION = "1.0.0"
 
 _T = TypeVar("_T")
-_COMMITMENTS = re.compile(r"voluntary (?:commitments?|pledges?)", re.IGNORECASE)
+_COMMITMENTS = re.compile(r"\b(?:commitments?|pledges?)\b", re.IGNORECASE)
 _INLINE_ITEM = re.compile(r"^\s*[A-Z][a-z]+\s")
 _STATE_AT_END = re.compile(r"\)\s*[.;]?\s*$")
 _PROSE_AFTER_TRAILER = re.compile(r"^\s*\.\s+(?=[A-Z\u201c\"])")

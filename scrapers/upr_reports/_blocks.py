@@ -22,6 +22,7 @@ _END_ANCHOR = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _AFTER_SECTION = re.compile(r"^(?:Annex\b|[IVX]{1,4}\.\s+[A-Z])", re.MULTILINE)
+_NEXT_CHAPTER = re.compile(r"^[IVX]{1,4}\.\s+[A-Z][a-z]", re.MULTILINE)  # "III. Voluntary pledges"
 _DOTTED = re.compile(r"^(\d{1,3})\.\s?(\d{1,3})(?!\d)\.?\s*")
 _BARE = re.compile(r"^(\d{1,3})\.(?![\d.])\s*")
 _LIST_INTRO = re.compile(r":\s*$|\bbelow\b|\bfollowing\b|\brecommendations\b", re.IGNORECASE)
@@ -76,7 +77,8 @@ def section_start_page(pages: list[str]) -> int:
 
 
 def find_section(text: str, warnings: list[str]) -> str:
-    """Text between the conclusions heading and the closing "All conclusions ..." paragraph."""
+    """Text between the conclusions heading and the closing "All conclusions ..." paragraph, or
+    the next chapter ("III. Voluntary pledges and commitments") when that comes first."""
     headings = list(_HEADING.finditer(text))
     heading = headings[-1] if headings else None
     if heading is None:
@@ -87,7 +89,8 @@ def find_section(text: str, warnings: list[str]) -> str:
         after = _AFTER_SECTION.search(body)
         warnings.append("closing 'All conclusions and/or recommendations ...' paragraph not found")
         return body[: after.start()] if after else body
-    return body[: end.start()]
+    chapter = _NEXT_CHAPTER.search(body, 0, end.start())
+    return body[: chapter.start() if chapter else end.start()]
 
 
 def scan_blocks(section: str, warnings: list[str]) -> list[Block]:

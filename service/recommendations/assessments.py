@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field, HttpUrl, model_validator
 from sqlmodel import Session
 
 from scrapers.records import Implementation
+from service import audit
 from service.auth.deps import require_role
 from service.auth.keys import Principal
 from service.db import get_session
@@ -36,7 +37,7 @@ class AssessmentIn(BaseModel):
 
 @router.post("/{recommendation_id}/assessments", response_model=StatusEventOut, status_code=201,
              summary="Record an implementation assessment (editor key)")
-def post_assessment(recommendation_id: int, body: AssessmentIn,
+def post_assessment(recommendation_id: int, body: AssessmentIn, request: Request,
                     session: Annotated[Session, Depends(get_session)],
                     principal: Annotated[Principal, Depends(require_role(Role.EDITOR))]) -> StatusEventOut:
     event = record_assessment(
@@ -44,6 +45,8 @@ def post_assessment(recommendation_id: int, body: AssessmentIn,
         effective_on=body.effective_on, recorded_by=principal.name,
         evidence_url=str(body.evidence_url) if body.evidence_url else None,
         evidence_document_id=body.evidence_document_id, note=body.note)
+    audit.record(session, principal, "assessment.create", target=f"recommendation/{recommendation_id}",
+                 request=request, detail=body.model_dump(mode="json") | {"status_event_id": event.id})
     session.commit()
     return StatusEventOut(id=event.id, axis=event.axis, old=event.old, new=event.new,
                           wording=event.wording, effective_on=event.effective_on,

@@ -303,6 +303,14 @@ def test_footnote_is_not_part_of_the_item() -> None:
     assert recs["109.9"].recommending_states == ["TLS"]
 
 
+def test_next_chapter_ends_the_section() -> None:
+    parsed = parse(
+        PENDING_LEAD + "109.1 Ratify CPED (Chile).\nIII. Voluntary pledges and commitments\n"
+        "110. Azerbaijan pledged to submit its reports:\n1. Report to CAT (Chile)."
+    )
+    assert [r.paragraph for r in parsed.recommendations] == ["109.1"]
+
+
 def test_text_after_end_anchor_is_ignored() -> None:
     parsed = parse(PENDING_LEAD + "109.1 Ratify CPED (Chile).")
     assert len(parsed.recommendations) == 1

@@ -92,3 +92,24 @@ def test_metrics_expose_runs_items_latency_and_pending_deliveries(client, engine
     assert 'recwatch_run_items{kind="inserted",source="upr-reports"} 7.0' in text
     assert "recwatch_webhook_deliveries_pending 0.0" in text
     assert 'recwatch_http_request_duration_seconds_count{method="GET",route="/api/v1/states",status="200"}' in text
+
+
+def test_watchlist_is_replaced_by_admins_only_and_audited(client, engine):
+    from service.auth.keys import create_key
+    from service.models import AuditEntry, Role
+    from sqlalchemy import select as sel
+
+    with Session(engine) as s:
+        admin, editor = create_key(s, "ops", Role.ADMIN), create_key(s, "desk", Role.EDITOR)
+        s.commit()
+    body = {"states": ["AZE", "Slovenia"]}
+    assert client.put("/api/v1/watchlist", json=body).status_code == 401
+    assert client.put("/api/v1/watchlist", json=body, headers={"Authorization": f"Bearer {editor}"}).status_code == 403
+    res = client.put("/api/v1/watchlist", json=body, headers={"Authorization": f"Bearer {admin}"})
+    assert res.status_code == 200 and res.json()["states"] == ["AZE", "SVN"]
+    assert client.get("/api/v1/watchlist").json()["states"] == ["AZE", "SVN"]
+    bad = client.put("/api/v1/watchlist", json={"states": ["Narnia"]}, headers={"Authorization": f"Bearer {admin}"})
+    assert bad.status_code == 422 and "Narnia" in bad.json()["error"]["message"]
+    with Session(engine) as s:
+        entry = s.execute(sel(AuditEntry)).scalar_one()
+    assert (entry.actor, entry.action, entry.detail["after"]) == ("ops", "watchlist.replace", ["AZE", "SVN"])
