@@ -90,7 +90,7 @@ def pdf_pages(data: bytes, *, url: str | None = None) -> list[str]:
         raise CorruptDocument("PDF is truncated: no %%EOF marker at the end", url=url)
     try:
         pages = _extract(data)
-    except pdfium.PdfiumError as exc:
+    except Exception as exc:  # PdfiumError mostly; anything else from a damaged file is the same
         raise CorruptDocument(f"PDFium cannot read the PDF: {exc}", url=url) from exc
     if not any(page.strip() for page in pages):
         raise NoTextLayer(f"PDF has {len(pages)} page(s) but no text layer (scanned?)", url=url)

@@ -49,6 +49,18 @@ class Settings(BaseSettings):
     page_size_default: int = 50
     page_size_max: int = 500
 
+    # Access and limits.
+    read_requires_key: bool = Field(default=False, description="Reading the API needs a key too")
+    rate_limit_per_minute: int = Field(default=600, description="Requests per minute per key or "
+                                       "client address; 0 turns limiting off")
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 50 * 1024 * 1024
+    cors_origins: str = Field(default="", description="Comma-separated origins; empty = CORS off")
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
     # Webhooks (DESIGN.md §4 step 7).
     webhook_allowed_hosts: str = Field(default="", description="Comma-separated hosts or CIDR "
                                        "ranges a webhook may reach although they are private")

@@ -103,7 +103,7 @@ def client(settings: Settings, engine: Engine):
     from service.db import get_session
     from service.main import create_app
 
-    app = create_app(engine_provider=lambda: engine)
+    app = create_app(engine_provider=lambda: engine, settings=settings)
 
     def _session():
         with Session(engine, expire_on_commit=False) as session:

@@ -37,7 +37,7 @@ class Page:
     blocks: list[str]
     title_tag: str
     image_alts: list[str]
-    hrefs: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (href, anchor text)
 
     @property
     def text(self) -> str:
@@ -51,17 +51,21 @@ def collapse(text: str) -> str:
 
 
 def read_page(html: bytes) -> Page:
-    """Parse `html` into text blocks; image alts, <title> and links are kept apart."""
+    """Parse `html` into text blocks; image alts, <title> and links are kept apart.
+
+    Raw hyperlinks are read before scripts and menus are dropped, so links in a side panel
+    ("See related documents") still name the fileids a page points to.
+    """
     soup = BeautifulSoup(html, "lxml")
     title = collapse(soup.title.get_text()) if soup.title else ""
     alts = [collapse(str(img.get("alt", ""))) for img in soup.find_all("img")]
-    hrefs = [str(a.get("href")) for a in soup.find_all("a") if a.get("href")]
+    links = [(str(a.get("href")), collapse(a.get_text())) for a in soup.find_all("a") if a.get("href")]
     root = soup.body or soup
     pieces: list[str] = []
     blocks: list[str] = []
     _walk(root, pieces, blocks)
     _flush(pieces, blocks)
-    return Page(blocks=_merge_lone_numbers(blocks), title_tag=title, image_alts=alts, hrefs=hrefs)
+    return Page(blocks=_merge_lone_numbers(blocks), title_tag=title, image_alts=alts, links=links)
 
 
 def _walk(node: Tag, pieces: list[str], blocks: list[str]) -> None:

@@ -81,8 +81,15 @@ class _Meta:
         return self.symbol or "addendum"
 
 
-def parse_addendum(data: bytes, *, source_url: str, symbol: str | None = None, state: str | None = None,
-                   cycle: int | None = None, parent: int | None = None) -> ParsedDocument:
+def parse_addendum(
+    data: bytes,
+    *,
+    source_url: str,
+    symbol: str | None = None,
+    state: str | None = None,
+    cycle: int | None = None,
+    parent: int | None = None,
+) -> ParsedDocument:
     """Parse an addendum PDF. Explicit arguments override what is detected; ``parent`` is the WG
     report paragraph that bare item numbers (``1–5``, ``Rec. 18``, cycle-1 ``5.``) belong to.
 
@@ -91,16 +98,27 @@ def parse_addendum(data: bytes, *, source_url: str, symbol: str | None = None, s
     """
     pages = pdf_pages(data, url=source_url)
     info = ("application/pdf", hashlib.sha256(data).hexdigest(), len(data))
-    return _guarded(source_url, lambda: _parse(pages, source_url, symbol, state, cycle, parent, info))
+    return _guarded(
+        source_url, lambda: _parse(pages, source_url, symbol, state, cycle, parent, info)
+    )
 
 
-def parse_addendum_text(text: str, *, source_url: str, symbol: str | None = None, state: str | None = None,
-                        cycle: int | None = None, parent: int | None = None) -> ParsedDocument:
+def parse_addendum_text(
+    text: str,
+    *,
+    source_url: str,
+    symbol: str | None = None,
+    state: str | None = None,
+    cycle: int | None = None,
+    parent: int | None = None,
+) -> ParsedDocument:
     """Parse addendum text (pages separated by form feeds, if known): tests, DOCX or HTML text."""
     raw = text.encode("utf-8")
     info = ("text/plain", hashlib.sha256(raw).hexdigest(), len(raw))
     pages = text.split("\f")
-    return _guarded(source_url, lambda: _parse(pages, source_url, symbol, state, cycle, parent, info))
+    return _guarded(
+        source_url, lambda: _parse(pages, source_url, symbol, state, cycle, parent, info)
+    )
 
 
 def addendum_text(data: bytes, *, source_url: str | None = None) -> str:
@@ -116,11 +134,20 @@ def _guarded(url: str, parse: Callable[[], _T]) -> _T:
         exc.url = exc.url or url
         raise
     except Exception as exc:  # a parser bug must still surface as a scrape failure
-        raise LayoutChanged(f"addendum parser failed: {type(exc).__name__}: {exc}", url=url) from exc
+        raise LayoutChanged(
+            f"addendum parser failed: {type(exc).__name__}: {exc}", url=url
+        ) from exc
 
 
-def _parse(pages: list[str], url: str, symbol: str | None, state: str | None, cycle: int | None,
-           parent: int | None, info: tuple[str, str, int]) -> ParsedDocument:
+def _parse(
+    pages: list[str],
+    url: str,
+    symbol: str | None,
+    state: str | None,
+    cycle: int | None,
+    parent: int | None,
+    info: tuple[str, str, int],
+) -> ParsedDocument:
     warnings: list[str] = []
     raw = "\n".join(pages)
     text = clean_text(pages)
@@ -130,21 +157,39 @@ def _parse(pages: list[str], url: str, symbol: str | None, state: str | None, cy
     if not positions:
         positions = _from_replies(text, meta, parent, url, warnings)
     if not positions:
-        raise LayoutChanged("addendum states no position for any item number (no '... accepts the "
-                            "following recommendations 1.2, ...' paragraph and no item-by-item replies)")
+        raise LayoutChanged(
+            "addendum states no position for any item number (no '... accepts the "
+            "following recommendations 1.2, ...' paragraph and no item-by-item replies)"
+        )
     _validate(positions, parse_addendum_totals(text), warnings)
     content_type, digest, size = info
     document = ScrapedDocument(
-        mechanism=Mechanism.UPR, kind=DocumentKind.ADDENDUM, symbol=meta.symbol,
+        mechanism=Mechanism.UPR,
+        kind=DocumentKind.ADDENDUM,
+        symbol=meta.symbol,
         title=f"Report of the Working Group on the Universal Periodic Review: {meta.state_name}. Addendum",
-        state_under_review=meta.state, cycle=meta.cycle, published_on=meta.published_on, source_url=url,
-        content_type=content_type, sha256=digest, size=size, parser=PARSER_NAME, parser_version=PARSER_VERSION,
+        state_under_review=meta.state,
+        cycle=meta.cycle,
+        published_on=meta.published_on,
+        source_url=url,
+        content_type=content_type,
+        sha256=digest,
+        size=size,
+        parser=PARSER_NAME,
+        parser_version=PARSER_VERSION,
     )
     return ParsedDocument(document=document, positions=positions, warnings=warnings)
 
 
-def _metadata(first: str, raw: str, text: str, symbol: str | None, state: str | None, cycle: int | None,
-              warnings: list[str]) -> _Meta:
+def _metadata(
+    first: str,
+    raw: str,
+    text: str,
+    symbol: str | None,
+    state: str | None,
+    cycle: int | None,
+    warnings: list[str],
+) -> _Meta:
     """Symbol, State, cycle and date; explicit arguments win, disagreements become warnings."""
     found = detect_symbol(raw)
     given = "".join(symbol.split()) if symbol else None
@@ -152,8 +197,10 @@ def _metadata(first: str, raw: str, text: str, symbol: str | None, state: str | 
         warnings.append(f"document prints {found} but symbol={given!r} was given")
     symbol = given or found
     if not looks_like_addendum(first, symbol):
-        raise LayoutChanged("not a UPR addendum: no 'Addendum' / 'Views on conclusions and/or "
-                            "recommendations' in the title block and no /Add. symbol")
+        raise LayoutChanged(
+            "not a UPR addendum: no 'Addendum' / 'Views on conclusions and/or "
+            "recommendations' in the title block and no /Add. symbol"
+        )
     iso3, name = _state(first, state, warnings)
     return _Meta(iso3, name, _cycle(symbol, text, cycle, warnings), symbol, detect_date(first))
 
@@ -162,7 +209,9 @@ def _state(first: str, state: str | None, warnings: list[str]) -> tuple[str, str
     detected, printed = detect_state(first)
     if state is None:
         if detected is None:
-            raise LayoutChanged(f"State under review not found in the title block (read {printed!r}); pass state=")
+            raise LayoutChanged(
+                f"State under review not found in the title block (read {printed!r}); pass state="
+            )
         return detected, printed or detected
     iso3 = to_iso3(state)
     if iso3 is None:
@@ -180,19 +229,25 @@ def _cycle(symbol: str | None, text: str, cycle: int | None, warnings: list[str]
     said = review_ordinal(text)
     chosen = cycle if cycle is not None else by_session if by_session is not None else said
     if chosen is None:
-        raise LayoutChanged("cycle unknown: no A/HRC/<session>/... symbol and no 'n-th Universal Periodic "
-                            "Review' in the text; pass cycle=")
+        raise LayoutChanged(
+            "cycle unknown: no A/HRC/<session>/... symbol and no 'n-th Universal Periodic "
+            "Review' in the text; pass cycle="
+        )
     for source, value in (("symbol session", by_session), ("introduction", said)):
         if value is not None and value != chosen:
             warnings.append(f"{source} suggests cycle {value}, using cycle {chosen}")
     return chosen
 
 
-def _from_lists(text: str, meta: _Meta, parent: int | None, url: str, warnings: list[str]) -> list[ScrapedPosition]:
+def _from_lists(
+    text: str, meta: _Meta, parent: int | None, url: str, warnings: list[str]
+) -> list[ScrapedPosition]:
     entries, notes, orphans = read_list_layout(text, parent, warnings)
     if orphans:
-        raise LayoutChanged(f"bare item numbers {orphans[:4]} but the WG report paragraph they belong to "
-                            "is not stated; pass parent= (e.g. 115 for items 115.1 ...)")
+        raise LayoutChanged(
+            f"bare item numbers {orphans[:4]} but the WG report paragraph they belong to "
+            "is not stated; pass parent= (e.g. 115 for items 115.1 ...)"
+        )
     replies = _notes_by_number(notes)
     chosen = _dedupe([(n, e) for e in entries for n in e.numbers], warnings)
     for number in sorted(set(replies) - set(chosen), key=_order):
@@ -218,40 +273,67 @@ def _dedupe(pairs: list[tuple[str, ListEntry]], warnings: list[str]) -> dict[str
             chosen[number] = entry
         elif first.position != entry.position:
             conflicting.add(number)
-            warnings.append(f"{number} listed as {first.position} (para {first.paragraph}) and as "
-                            f"{entry.position} (para {entry.paragraph}): left out, {REVIEW_PREFIX}")
+            warnings.append(
+                f"{number} listed as {first.position} (para {first.paragraph}) and as "
+                f"{entry.position} (para {entry.paragraph}): left out, {REVIEW_PREFIX}"
+            )
         elif first is not entry:
-            warnings.append(f"{number} listed twice (paras {first.paragraph} and {entry.paragraph})")
+            warnings.append(
+                f"{number} listed twice (paras {first.paragraph} and {entry.paragraph})"
+            )
     return {n: e for n, e in chosen.items() if n not in conflicting}
 
 
-def _list_position(number: str, entry: ListEntry, note: str | None, meta: _Meta, url: str) -> ScrapedPosition:
-    parts = [entry.explanation] if entry.position is Position.PARTIALLY_SUPPORTED and entry.explanation else []
+def _list_position(
+    number: str, entry: ListEntry, note: str | None, meta: _Meta, url: str
+) -> ScrapedPosition:
+    parts = (
+        [entry.explanation]
+        if entry.position is Position.PARTIALLY_SUPPORTED and entry.explanation
+        else []
+    )
     parts += [note] if note else []
     return ScrapedPosition(
-        key=recommendation_key(Mechanism.UPR.value, meta.state, meta.cycle, number), paragraph=number,
-        position=entry.position, wording=entry.wording, response_text="\n\n".join(parts) or None,
-        considered_implemented=entry.implemented, evidence=f"{meta.cite} para. {entry.paragraph}",
-        effective_on=meta.published_on, source_url=url,
+        key=recommendation_key(Mechanism.UPR.value, meta.state, meta.cycle, number),
+        paragraph=number,
+        position=entry.position,
+        wording=entry.wording,
+        response_text="\n\n".join(parts) or None,
+        considered_implemented=entry.implemented,
+        evidence=f"{meta.cite} para. {entry.paragraph}",
+        effective_on=meta.published_on,
+        source_url=url,
     )
 
 
-def _from_replies(text: str, meta: _Meta, parent: int | None, url: str, warnings: list[str]) -> list[ScrapedPosition]:
+def _from_replies(
+    text: str, meta: _Meta, parent: int | None, url: str, warnings: list[str]
+) -> list[ScrapedPosition]:
     """Item-by-item replies: classify each; unclear ones are reported for human review, not emitted."""
     out: list[ScrapedPosition] = []
     for reply in read_replies(text):
         numbers = [_full(key, parent, reply.printed) for key in reply.keys]
         verdict = classify_reply(reply.text)
         if verdict.position is None:
-            warnings.append(f"{REVIEW_PREFIX}: {', '.join(numbers)}: {verdict.reason}: {reply.text[:160]!r}")
+            warnings.append(
+                f"{REVIEW_PREFIX}: {', '.join(numbers)}: {verdict.reason}: {reply.text[:160]!r}"
+            )
             continue
         for number in numbers:
-            out.append(ScrapedPosition(
-                key=recommendation_key(Mechanism.UPR.value, meta.state, meta.cycle, number), paragraph=number,
-                position=verdict.position, wording=verdict.wording, response_text=reply.text or None,
-                considered_implemented=verdict.implemented and verdict.position is Position.SUPPORTED,
-                evidence=f"{meta.cite} reply to {reply.printed}", effective_on=meta.published_on, source_url=url,
-            ))
+            out.append(
+                ScrapedPosition(
+                    key=recommendation_key(Mechanism.UPR.value, meta.state, meta.cycle, number),
+                    paragraph=number,
+                    position=verdict.position,
+                    wording=verdict.wording,
+                    response_text=reply.text or None,
+                    considered_implemented=verdict.implemented
+                    and verdict.position is Position.SUPPORTED,
+                    evidence=f"{meta.cite} reply to {reply.printed}",
+                    effective_on=meta.published_on,
+                    source_url=url,
+                )
+            )
     return out
 
 
@@ -259,8 +341,10 @@ def _full(key: str, parent: int | None, printed: str) -> str:
     if "." in key:
         return key
     if parent is None:
-        raise LayoutChanged(f"replies are keyed by bare item numbers ({printed}); pass parent= (the WG report "
-                            "paragraph of the items, e.g. 111 for the cycle-1 items 1. ... 97.)")
+        raise LayoutChanged(
+            f"replies are keyed by bare item numbers ({printed}); pass parent= (the WG report "
+            "paragraph of the items, e.g. 111 for the cycle-1 items 1. ... 97.)"
+        )
     return f"{parent}.{key}"
 
 
@@ -268,7 +352,9 @@ def _order(number: str) -> tuple[int, ...]:
     return tuple(int(p) for p in number.split("."))
 
 
-def _validate(positions: list[ScrapedPosition], totals: AddendumTotals | None, warnings: list[str]) -> None:
+def _validate(
+    positions: list[ScrapedPosition], totals: AddendumTotals | None, warnings: list[str]
+) -> None:
     """Gaps in the numbering and disagreement with the stated totals become warnings."""
     by_parent: dict[int, set[int]] = defaultdict(set)
     for p in positions:
@@ -277,18 +363,24 @@ def _validate(positions: list[ScrapedPosition], totals: AddendumTotals | None, w
     for head, items in sorted(by_parent.items()):
         missing = sorted(set(range(1, max(items) + 1)) - items)
         if missing:
-            warnings.append(f"no position for {len(missing)} item(s) under {head}: "
-                            f"{', '.join(f'{head}.{n}' for n in missing[:20])}")
+            warnings.append(
+                f"no position for {len(missing)} item(s) under {head}: "
+                f"{', '.join(f'{head}.{n}' for n in missing[:20])}"
+            )
     if totals is None:
         warnings.append("no totals paragraph found: counts not checked")
         return
     warnings.extend(f"totals: {problem}" for problem in totals.inconsistencies())
     counts = {pos: sum(1 for p in positions if p.position is pos) for pos in Position}
-    for label, stated, pos in (("supported", totals.supported, Position.SUPPORTED),
-                               ("noted", totals.noted, Position.NOTED),
-                               ("partially supported", totals.partially_supported, Position.PARTIALLY_SUPPORTED)):
+    for label, stated, pos in (
+        ("supported", totals.supported, Position.SUPPORTED),
+        ("noted", totals.noted, Position.NOTED),
+        ("partially supported", totals.partially_supported, Position.PARTIALLY_SUPPORTED),
+    ):
         if stated is not None and stated != counts[pos]:
             warnings.append(f"totals: text says {stated} {label}, parsed {counts[pos]}")
     expected = totals.answered_here
     if expected is not None and expected != len(positions):
-        warnings.append(f"totals: text says {expected} recommendations answered here, parsed {len(positions)}")
+        warnings.append(
+            f"totals: text says {expected} recommendations answered here, parsed {len(positions)}"
+        )

@@ -21,29 +21,44 @@ _HEADING = re.compile(
     r"^(?:[IVX]{1,5}\.|[A-H]\.)?\s*(?P<body>(?:(?:Partially|Partly)\s+)?(?:Accepted|Supported|Noted|"
     r"Rejected|Not\s+(?:accepted|supported)|Recommendations?)\b[^.;:\d]{0,160})$"
 )
+_ROMAN_ALONE = re.compile(r"^\s*[IVX]{1,5}\.\s*$")
 _ENDNOTES = re.compile(r"^\s*(?:End)?notes\s*$", _F)
-_PARA = re.compile(r"^(\d{1,2})\.\s+(?=\S)")
+_PARA = re.compile(r"^(\d{1,2})\.(?:\s+(?=\S)|\s*$)")  # "3. The ..." or "3." alone (number column)
 _TRIGGER = re.compile(r"(?:\brecommendations?\b(?:\s+(?:nos?\.|numbers?))?|:)\s*(?=\d)", _F)
 _NOTE_PREFIX = re.compile(r"^(?:(?:Recs?\.?|Recommendations?)\s*)?(?=\d)", _F)
 _FULL_START = re.compile(r"^\d{1,3}\.\d{1,3}(?!\d)")
 _PROSE_START = re.compile(r"^[A-Z\u201c\"'(\u2018]")
-_LIST_OPEN = re.compile(r"(?:[,\-\u2013\u2014]|\band|\brecommendations?|\bRecs?\.?|\bsee(?: also)?)\s*$", _F)
+_LIST_OPEN = re.compile(
+    r"(?:[,\-\u2013\u2014]|\band|\brecommendations?|\bRecs?\.?|\bsee(?: also)?)\s*$", _F
+)
 _SENTENCE = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])(?<!\bNo)\.\s+(?=[A-Z\u201c\"])")
 
 _RULES: tuple[tuple[Position, re.Pattern[str]], ...] = tuple(
     (position, re.compile(pattern, _F))
     for position, pattern in (
         (Position.PARTIALLY_SUPPORTED, r"\b(?:partially|partly|in\s+part)\b"),
-        (Position.NOTED, (r"\b(?:cannot|can\s?not|does\s+not|do\s+not|did\s+not|is\s+unable\s+to)\s+"
-                         r"(?:accept|support)|\bnot\s+(?:accepted|supported)\b|\breject(?:s|ed)?\b")),
+        (
+            Position.NOTED,
+            (
+                r"\b(?:cannot|can\s?not|does\s+not|do\s+not|did\s+not|is\s+unable\s+to)\s+"
+                r"(?:accept|support)|\bnot\s+(?:accepted|supported)\b|\breject(?:s|ed)?\b"
+            ),
+        ),
         (Position.NOTED, r"\b(?:notes?|noted|takes?\s+note|took\s+note)\b"),
-        (Position.SUPPORTED, r"\b(?:accepts?|accepted|supports?|supported|enjoys?\s+(?:the\s+)?support)\b"),
-        (Position.PENDING, r"\bwill\s+(?:be\s+)?(?:examined|considered|examine|consider)\b|\bpending\b"),
+        (
+            Position.SUPPORTED,
+            r"\b(?:accepts?|accepted|supports?|supported|enjoys?\s+(?:the\s+)?support)\b",
+        ),
+        (
+            Position.PENDING,
+            r"\bwill\s+(?:be\s+)?(?:examined|considered|examine|consider)\b|\bpending\b",
+        ),
     )
 )
 _IMPLEMENTED = re.compile(
     r"already\s+(?:been\s+)?implemented|in\s+(?:the\s+)?process\s+of\s+implementation|"
-    r"considers?\b[^.]{0,60}\bimplemented|being\s+implemented", _F
+    r"considers?\b[^.]{0,60}\bimplemented|being\s+implemented",
+    _F,
 )
 
 
@@ -92,7 +107,9 @@ class ListEntry:
     notes: list[Note] = field(default_factory=list)
 
 
-def read_list_layout(text: str, parent: int | None, warnings: list[str]) -> tuple[list[ListEntry], list[Note], list[str]]:
+def read_list_layout(
+    text: str, parent: int | None, warnings: list[str]
+) -> tuple[list[ListEntry], list[Note], list[str]]:
     """All position lists and notes of the document, plus bare numbers lacking a parent."""
     entries: list[ListEntry] = []
     notes: list[Note] = []
@@ -114,6 +131,8 @@ def _paragraphs(lines: list[str]) -> list[Paragraph]:
     for line in lines:
         if _ENDNOTES.match(line):
             break  # the endnotes block closes the document
+        if _ROMAN_ALONE.match(line):
+            continue  # a heading number printed in its own column ("III." / "Noted recommendations")
         para = _PARA.match(line)
         if para and int(para.group(1)) == expected:
             heading = _heading(heading_lines) if heading_lines else heading
@@ -122,7 +141,12 @@ def _paragraphs(lines: list[str]) -> list[Paragraph]:
             expected += 1
         elif _HEADING.match(line) and "recommendation" in line.lower():
             heading_lines = [line]
-        elif heading_lines and len(heading_lines) < 3 and line[:1].islower() and not re.search(r"\d", line):
+        elif (
+            heading_lines
+            and len(heading_lines) < 3
+            and line[:1].islower()
+            and not re.search(r"\d", line)
+        ):
             heading_lines.append(line)
         elif heading_lines:
             if out:  # prose after a heading-like line: it was prose too
@@ -138,10 +162,16 @@ def _heading(lines: list[str]) -> Heading:
     body = _HEADING.match(lines[0])
     label = text[body.start("body") :] if body else text
     position, implemented = classify_clause(label)
-    return Heading(label, position, implemented or (position is Position.SUPPORTED and "implement" in label.lower()))
+    return Heading(
+        label,
+        position,
+        implemented or (position is Position.SUPPORTED and "implement" in label.lower()),
+    )
 
 
-def _read_paragraph(para: Paragraph, parent: int | None, warnings: list[str]) -> tuple[list[ListEntry], list[Note], list[str]]:
+def _read_paragraph(
+    para: Paragraph, parent: int | None, warnings: list[str]
+) -> tuple[list[ListEntry], list[Note], list[str]]:
     """Lists at the head of a paragraph, then the notes in the rest of it."""
     text = "\n".join(para.lines)
     entries: list[ListEntry] = []
@@ -171,7 +201,11 @@ def _explained(entry: ListEntry, explanation: str) -> None:
     """Attach the sentences after a list; "X considers that they are already implemented" counts."""
     entry.explanation = explanation
     first = _SENTENCE.split(explanation, maxsplit=1)[0] if explanation else ""
-    if entry.position is Position.SUPPORTED and not entry.implemented and _IMPLEMENTED.search(first):
+    if (
+        entry.position is Position.SUPPORTED
+        and not entry.implemented
+        and _IMPLEMENTED.search(first)
+    ):
         entry.implemented = True
         entry.wording = f"{entry.wording} [...] {first.rstrip('.')}."
 
@@ -185,19 +219,33 @@ def _clause(text: str, start: int, end: int) -> str:
     return " ".join(head[cut:].split()).strip(" :,;")
 
 
-def _entry(para: Paragraph, clause: str, numbers: NumberList, warnings: list[str]) -> ListEntry | None:
+def _entry(
+    para: Paragraph, clause: str, numbers: NumberList, warnings: list[str]
+) -> ListEntry | None:
     """Position of one list from its clause, falling back on the section heading."""
     position, implemented = classify_clause(clause)
     heading = para.heading
     wording = clause
-    if position is None and heading is not None and heading.position is not None and "recommendation" in clause.lower():
+    if (
+        position is None
+        and heading is not None
+        and heading.position is not None
+        and "recommendation" in clause.lower()
+    ):
         position, wording = heading.position, f"{heading.text}: {clause}"
     if position is None:
         return None  # "see recommendations 12-14", "three categories: 1. ..." - no position stated
     if heading is not None and heading.position not in (None, position):
-        warnings.append(f"para {para.number}: wording says {position} but heading says {heading.position}: "
-                        f"{heading.text!r}")
-    if position is Position.SUPPORTED and heading is not None and heading.implemented and not implemented:
+        warnings.append(
+            f"para {para.number}: wording says {position} but heading says {heading.position}: "
+            f"{heading.text!r}"
+        )
+    if (
+        position is Position.SUPPORTED
+        and heading is not None
+        and heading.implemented
+        and not implemented
+    ):
         implemented, wording = True, f"{heading.text}: {clause}"
     warnings.extend(f"para {para.number}: {w}" for w in numbers.warnings)
     if not numbers.numbers:
@@ -242,12 +290,16 @@ def _split_rest(rest: str, parent: int | None, warnings: list[str]) -> tuple[str
         head = _note_head(line, previous, parent) if line.strip() else None
         if head is not None:
             numbers, first = head
-            notes.append((numbers, line[: len(line) - len(first)].strip(), [first] if first else []))
+            notes.append(
+                (numbers, line[: len(line) - len(first)].strip(), [first] if first else [])
+            )
             warnings.extend(numbers.warnings)
         elif notes:
             notes[-1][2].append(line)
         else:
             explanation.append(line)
         previous = line
-    built = [Note(n.numbers, printed, " ".join(" ".join(body).split())) for n, printed, body in notes]
+    built = [
+        Note(n.numbers, printed, " ".join(" ".join(body).split())) for n, printed, body in notes
+    ]
     return " ".join(" ".join(explanation).split()).lstrip(".;:, "), built

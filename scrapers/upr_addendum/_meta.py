@@ -24,18 +24,35 @@ _ADD_SYMBOL = re.compile(
     r"\bA\s?/\s?HRC\s?/\s?(\d{1,2})\s?/\s?(\d{1,3})\s?/\s?Add\s?\.\s?(\d{1,2})\b", re.IGNORECASE
 )
 _SYMBOL_SESSION = re.compile(r"^A/HRC/(\d{1,2})/", re.IGNORECASE)
-_TITLE = re.compile(r"Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review[\s*\u2217\d]*\n", re.IGNORECASE)
+_TITLE = re.compile(
+    r"Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review[\s*\u2217\d]*\n", re.IGNORECASE
+)
 _TITLE_END = re.compile(r"^(?:Addendum|Views\s+on)\b", re.IGNORECASE)
 _MARKS = re.compile(r"[\s*\u2217\d]+$")
 _VIEWS = re.compile(r"Views\s+on\s+conclusions\s+and/or\s+recommendations", re.IGNORECASE)
 _ADDENDUM = re.compile(r"^\s*Addendum\s*$", re.IGNORECASE | re.MULTILINE)
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
 _PARENT_SAID = re.compile(
     r"\b(?:list\s+in\s+|contained\s+in\s+)?paragraphs?\s+(\d{2,3})\s+of\s+the\s+(?:present\s+)?report",
     re.IGNORECASE,
 )
-_PARENT_USED = re.compile(r"\b(?:recommendations?|Recs?\.?)\s*(?:nos?\.\s*)?(\d{2,3})\.\d{1,3}(?!\d)", re.IGNORECASE)
+_PARENT_USED = re.compile(
+    r"\b(?:recommendations?|Recs?\.?)\s*(?:nos?\.\s*)?(\d{2,3})\.\d{1,3}(?!\d)", re.IGNORECASE
+)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _REVIEW = re.compile(
     r"\b(?:(\d)\s?(?:st|nd|rd|th)|(first|second|third|fourth|fifth))\s+(?:Universal\s+Periodic\s+Review|"

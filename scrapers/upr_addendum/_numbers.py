@@ -17,8 +17,10 @@ MAX_RANGE = 400  # no WG report has more items than this under one paragraph
 _DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _TOKEN = r"\d{1,3}\.\d{1,3}(?!\d)|\d{1,3}(?![\d]|\.\d)"
 _ITEM = re.compile(rf"(?P<a>{_TOKEN})(?:[ \t\r\n]*[{_DASH}][ \t\r\n]*(?P<b>{_TOKEN}))?")
-_SEP = re.compile(r"(?:[ \t\r\n]*[,;][ \t\r\n]*|\.[ \t\r\n]*|[ \t\r\n]+)(?:(?:and|&)[ \t\r\n]+)?"
-                  r"|[ \t\r\n]+(?:and|&)[ \t\r\n]+")
+_SEP = re.compile(
+    r"(?:[ \t\r\n]*[,;][ \t\r\n]*|\.[ \t\r\n]*|[ \t\r\n]+)(?:(?:and|&)[ \t\r\n]+)?"
+    r"|[ \t\r\n]+(?:and|&)[ \t\r\n]+"
+)
 _DIGITS_AHEAD = re.compile(r"[\s,;.]*\d")
 
 
@@ -70,7 +72,9 @@ def _restarts(out: NumberList, following: re.Match[str], sep: str, current: int 
     return f"{head if head is not None else current}.{first}" in out.numbers
 
 
-def _expand(a: str, b: str | None, current: int | None, parent: int | None, out: NumberList) -> int | None:
+def _expand(
+    a: str, b: str | None, current: int | None, parent: int | None, out: NumberList
+) -> int | None:
     """Append the numbers of one item (single number or range); return the parent now in force."""
     head, first = _split(a)
     if head is None:
@@ -102,7 +106,9 @@ def _range_end(head: int, first: int, b: str, out: NumberList) -> int | None:
     """Last item of ``head.first``–``b``; a shortened right side keeps the left's leading digits."""
     other, last = _split(b)
     if other is not None and other != head:
-        out.warnings.append(f"range {head}.{first}-{b} spans two paragraphs: only {head}.{first} kept")
+        out.warnings.append(
+            f"range {head}.{first}-{b} spans two paragraphs: only {head}.{first} kept"
+        )
         return None
     if last <= first and other is None and len(str(last)) < len(str(first)):
         widened = int(str(first)[: len(str(first)) - len(str(last))] + str(last))

@@ -30,18 +30,34 @@ _LABEL = re.compile(
 )
 _NEG = r"(?:cannot|can\s?not|does\s+not|do\s+not|will\s+not|could\s+not|is\s+(?:not\s+in\s+a\s+position|unable)\s+to)"
 _OBJ = r"(?:\s+(?:the|this|these|all|both|such|that|those))?\s+recommendations?\b"
-_REFUSE = re.compile(rf"\b{_NEG}\s+(?:accept|support){_OBJ}|\breject(?:s|ed)?{_OBJ}|{_OBJ}\s+(?:is|are)\s+"
-                     r"(?:not\s+(?:accepted|supported)|rejected)", _F)
-_ACCEPT = re.compile(rf"(?<!not )(?<!cannot )\b(?:accepts?|supports?|agrees?\s+to\s+implement){_OBJ}", _F)
-_NOTE = re.compile(rf"\b(?:takes?|took)\s+note\s+of{_OBJ}|\bnotes{_OBJ}(?!\s+(?:that|on|regarding))", _F)
-_PARTIAL = re.compile(r"\b(?:partially|partly|in\s+part)\b[^.]{0,40}\b(?:accept|support)|"
-                      r"\b(?:accepts?|supports?)\b[^.]{0,60}\b(?:partially|in\s+part)\b", _F)
-_UNCLEAR = re.compile(r"definitive\s+(?:statement|position|answer)|not\s+(?:yet\s+)?in\s+a\s+position\s+to\s+"
-                      r"(?:respond|decide|take)|will\s+(?:consider|examine|study)(?:\s+\w+){0,2}\s+recommendations?"
-                      r"|(?:is|are)\s+(?:still\s+)?(?:being\s+)?(?:considered|examined)\b", _F)
-_IMPLEMENTED = re.compile(r"already\s+(?:been\s+)?implemented|(?:has|have)\s+already\s+implemented|"
-                          r"already\s+act(?:s|ed)?\s+accordingly|(?:has\s+)?always\s+acted\s+accordingly|"
-                          r"in\s+(?:the\s+)?process\s+of\s+implementation|(?:is|are)\s+already\s+being\s+implemented", _F)
+_REFUSE = re.compile(
+    rf"\b{_NEG}\s+(?:accept|support){_OBJ}|\breject(?:s|ed)?{_OBJ}|{_OBJ}\s+(?:is|are)\s+"
+    r"(?:not\s+(?:accepted|supported)|rejected)",
+    _F,
+)
+_ACCEPT = re.compile(
+    rf"(?<!not )(?<!cannot )\b(?:accepts?|supports?|agrees?\s+to\s+implement){_OBJ}", _F
+)
+_NOTE = re.compile(
+    rf"\b(?:takes?|took)\s+note\s+of{_OBJ}|\bnotes{_OBJ}(?!\s+(?:that|on|regarding))", _F
+)
+_PARTIAL = re.compile(
+    r"\b(?:partially|partly|in\s+part)\b[^.]{0,40}\b(?:accept|support)|"
+    r"\b(?:accepts?|supports?)\b[^.]{0,60}\b(?:partially|in\s+part)\b",
+    _F,
+)
+_UNCLEAR = re.compile(
+    r"definitive\s+(?:statement|position|answer)|not\s+(?:yet\s+)?in\s+a\s+position\s+to\s+"
+    r"(?:respond|decide|take)|will\s+(?:consider|examine|study)(?:\s+\w+){0,2}\s+recommendations?"
+    r"|(?:is|are)\s+(?:still\s+)?(?:being\s+)?(?:considered|examined)\b",
+    _F,
+)
+_IMPLEMENTED = re.compile(
+    r"already\s+(?:been\s+)?implemented|(?:has|have)\s+already\s+implemented|"
+    r"already\s+act(?:s|ed)?\s+accordingly|(?:has\s+)?always\s+acted\s+accordingly|"
+    r"in\s+(?:the\s+)?process\s+of\s+implementation|(?:is|are)\s+already\s+being\s+implemented",
+    _F,
+)
 
 
 @dataclass(frozen=True)
@@ -82,7 +98,11 @@ def read_replies(text: str) -> list[Reply]:
                 current.lines.append(rest)
                 current.open = bool(match.group("open"))
             else:
-                replies.append(Reply(keys, match.group("keys"), [rest] if rest else [], bool(match.group("open"))))
+                replies.append(
+                    Reply(
+                        keys, match.group("keys"), [rest] if rest else [], bool(match.group("open"))
+                    )
+                )
             seen.update(keys)
         elif current is not None:
             current.lines.append(line)
@@ -118,21 +138,31 @@ def classify_reply(text: str) -> ReplyVerdict:
     if label:
         position = normalise_position(label.group("label"))
         if position is not None:
-            return ReplyVerdict(position, label.group("label"), bool(_IMPLEMENTED.search(flat)), "label")
+            return ReplyVerdict(
+                position, label.group("label"), bool(_IMPLEMENTED.search(flat)), "label"
+            )
     accept, refuse = _ACCEPT.search(flat), _REFUSE.search(flat) or _NOTE.search(flat)
     unclear, partial = _UNCLEAR.search(flat), _PARTIAL.search(flat)
     if partial and not unclear:
-        return ReplyVerdict(Position.PARTIALLY_SUPPORTED, _sentence(flat, partial.start()), False, "partial")
+        return ReplyVerdict(
+            Position.PARTIALLY_SUPPORTED, _sentence(flat, partial.start()), False, "partial"
+        )
     if unclear:
         return ReplyVerdict(None, _sentence(flat, unclear.start()), False, "no definitive position")
     if accept and refuse:
         wording = f"{_sentence(flat, accept.start())} ... {_sentence(flat, refuse.start())}"
-        return ReplyVerdict(Position.PARTIALLY_SUPPORTED, wording, False, "accepts one part, refuses another")
+        return ReplyVerdict(
+            Position.PARTIALLY_SUPPORTED, wording, False, "accepts one part, refuses another"
+        )
     if accept:
         implemented = bool(_IMPLEMENTED.search(flat))
-        return ReplyVerdict(Position.SUPPORTED, _sentence(flat, accept.start()), implemented, "accepts")
+        return ReplyVerdict(
+            Position.SUPPORTED, _sentence(flat, accept.start()), implemented, "accepts"
+        )
     if refuse:
-        return ReplyVerdict(Position.NOTED, _sentence(flat, refuse.start()), False, "refuses or notes")
+        return ReplyVerdict(
+            Position.NOTED, _sentence(flat, refuse.start()), False, "refuses or notes"
+        )
     return ReplyVerdict(None, flat[:160], False, "no accept/refuse wording")
 
 

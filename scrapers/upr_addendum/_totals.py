@@ -20,27 +20,41 @@ _RECEIVED = (
     re.compile(rf"\b{_N}\s+recommendations\s+(?:were|have\s+been)\s+(?:received|made)", _F),
 )
 _AT_REVIEW = (
-    re.compile(rf"\bof\s+which\s+{_N}\s+(?:were|was|have\s+been)\s+(?:immediately|already)\s+"
-               r"(?:supported|accepted)", _F),
-    re.compile(rf"\b{_N}\s+(?:recommendations\s+)?(?:were|was)\s+(?:supported|accepted)\s+"
-               r"(?:during|at)\s+the\s+(?:review|interactive\s+dialogue)", _F),
+    re.compile(
+        rf"\bof\s+which\s+{_N}\s+(?:were|was|have\s+been)\s+(?:immediately|already)\s+"
+        r"(?:supported|accepted)",
+        _F,
+    ),
+    re.compile(
+        rf"\b{_N}\s+(?:recommendations\s+)?(?:were|was)\s+(?:supported|accepted)\s+"
+        r"(?:during|at)\s+the\s+(?:review|interactive\s+dialogue)",
+        _F,
+    ),
 )
 _REMAINING = (
     re.compile(rf"\bremaining\s+{_N}\s+recommendations", _F),
     re.compile(rf"\b{_N}\s+(?:pending|deferred)\s+recommendations", _F),
 )
 _PARTIAL = (
-    re.compile(rf"\b{_N}\s+(?:recommendations\s+)?(?:are\s+|were\s+)?(?:now\s+)?partially\s+"
-               r"(?:supported|accepted)", _F),
+    re.compile(
+        rf"\b{_N}\s+(?:recommendations\s+)?(?:are\s+|were\s+)?(?:now\s+)?partially\s+"
+        r"(?:supported|accepted)",
+        _F,
+    ),
     re.compile(rf"\bpartially\s+(?:supports|accepts)\s+{_N}\s+recommendations", _F),
 )
 _SUPPORTED = (
-    re.compile(rf"\b{_N}\s+(?:recommendations\s+)?(?:are\s+|were\s+|have\s+been\s+)?(?:now\s+)?"
-               r"(?:supported|accepted)", _F),
+    re.compile(
+        rf"\b{_N}\s+(?:recommendations\s+)?(?:are\s+|were\s+|have\s+been\s+)?(?:now\s+)?"
+        r"(?:supported|accepted)",
+        _F,
+    ),
     re.compile(rf"\b(?:supports|accepts)\s+(?:a\s+total\s+of\s+)?{_N}\s+recommendations", _F),
 )
 _NOTED = (
-    re.compile(rf"\b{_N}\s+(?:recommendations\s+)?(?:are\s+|were\s+|have\s+been\s+)?(?:now\s+)?noted", _F),
+    re.compile(
+        rf"\b{_N}\s+(?:recommendations\s+)?(?:are\s+|were\s+|have\s+been\s+)?(?:now\s+)?noted", _F
+    ),
     re.compile(rf"\b(?:notes|takes\s+note\s+of)\s+{_N}\s+recommendations", _F),
 )
 _WINDOW = 4000
@@ -76,8 +90,12 @@ class AddendumTotals:
         if parts and answered is not None and sum(parts) != answered:
             problems.append(f"stated supported/noted/partial {parts} do not add up to {answered}")
         received, at_review, remaining = self.received, self.supported_at_review, self.remaining
-        if received is not None and at_review is not None and remaining is not None \
-                and at_review + remaining != received:
+        if (
+            received is not None
+            and at_review is not None
+            and remaining is not None
+            and at_review + remaining != received
+        ):
             problems.append(f"{at_review} + {remaining} != {received} received")
         return problems
 
@@ -96,10 +114,14 @@ def parse_addendum_totals(text: str) -> AddendumTotals | None:
         return None
     start = min(s for s, _ in taken)
     end = max(e for _, e in taken)
-    return AddendumTotals(received, at_review, remaining, supported, noted, partial, window[start:end])
+    return AddendumTotals(
+        received, at_review, remaining, supported, noted, partial, window[start:end]
+    )
 
 
-def _first(patterns: tuple[re.Pattern[str], ...], text: str, taken: list[tuple[int, int]]) -> int | None:
+def _first(
+    patterns: tuple[re.Pattern[str], ...], text: str, taken: list[tuple[int, int]]
+) -> int | None:
     """First match of any pattern not overlapping a span already read (so "58 were immediately
     supported" is not read again as the supported count)."""
     best: re.Match[str] | None = None

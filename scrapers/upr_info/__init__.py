@@ -31,9 +31,21 @@ from scrapers.upr_info._records import (
 )
 from scrapers.upr_info._schema import Schema, read_schema
 
-__all__ = ["CAP", "DEFAULT_BASE", "HarvestResult", "PartitionCapped", "PartitionReport", "UnexpectedShape",
-           "UprInfoClient", "UprInfoExport", "UprInfoRecommendation", "entity_url", "parse_entity", "values",
-           "parse_export"]
+__all__ = [
+    "CAP",
+    "DEFAULT_BASE",
+    "HarvestResult",
+    "PartitionCapped",
+    "PartitionReport",
+    "UnexpectedShape",
+    "UprInfoClient",
+    "UprInfoExport",
+    "UprInfoRecommendation",
+    "entity_url",
+    "parse_entity",
+    "parse_export",
+    "values",
+]
 
 CAP = 10_000  # the search backend's counting window
 LANGUAGE_HEADERS = {"Accept-Language": "en", "Cookie": "locale=en", "Accept": "application/json"}
@@ -72,8 +84,14 @@ class HarvestResult:
 class UprInfoClient:
     """Reads UPR Info politely through a PoliteClient; raises ScrapeError subclasses only."""
 
-    def __init__(self, client: PoliteClient, base_url: str = DEFAULT_BASE, *, page_size: int = 100,
-                 on_page: PageHook | None = None) -> None:
+    def __init__(
+        self,
+        client: PoliteClient,
+        base_url: str = DEFAULT_BASE,
+        *,
+        page_size: int = 100,
+        on_page: PageHook | None = None,
+    ) -> None:
         self.client = client
         self.base_url = base_url.rstrip("/")
         self.page_size = page_size
@@ -83,15 +101,19 @@ class UprInfoClient:
 
     def load_schema(self) -> Schema:
         """Templates and thesauri as they are today (read at the start of every run)."""
-        return read_schema(self._get_json("/api/templates", {}), self._get_json("/api/thesauris", {}))
+        return read_schema(
+            self._get_json("/api/templates", {}), self._get_json("/api/thesauris", {})
+        )
 
     def canary(self, schema: Schema) -> Page:
         """Recommendation template, no filter: >= 10,000 rows and a non-empty page, else broken."""
         page = self._search(schema.recommendation_template, None, 0, limit=1)
         if page.total < CAP or not page.rows:
-            raise EmptyScrape(f"UPR Info canary: totalRows {page.total}, {len(page.rows)} row(s) for all "
-                              f"recommendations (expected >= {CAP}): source broken or ids stale",
-                              url=f"{self.base_url}/api/search")
+            raise EmptyScrape(
+                f"UPR Info canary: totalRows {page.total}, {len(page.rows)} row(s) for all "
+                f"recommendations (expected >= {CAP}): source broken or ids stale",
+                url=f"{self.base_url}/api/search",
+            )
         return page
 
     def harvest(self, states: Iterable[str], *, expect_nonempty: bool = False) -> HarvestResult:
@@ -127,37 +149,66 @@ class UprInfoClient:
             if code and isinstance(entity.get("sharedId"), str):
                 out.setdefault(code, entity["sharedId"])
         if not out:
-            raise EmptyScrape("UPR Info: no State entities found to filter by", url=f"{self.base_url}/api/search")
+            raise EmptyScrape(
+                "UPR Info: no State entities found to filter by", url=f"{self.base_url}/api/search"
+            )
         return out
 
     # --- partitions ---------------------------------------------------------------------------
 
-    def _harvest_state(self, schema: Schema, iso3: str, value: str, expect: bool, result: HarvestResult) -> None:
+    def _harvest_state(
+        self, schema: Schema, iso3: str, value: str, expect: bool, result: HarvestResult
+    ) -> None:
         filters = {"state_under_review": {"values": [value]}}
         first = self._search(schema.recommendation_template, filters, 0)
         if first.total == 0 and expect:
-            raise EmptyScrape(f"UPR Info: totalRows 0 for {iso3}, which is known to have recommendations "
-                              "(stale filter value?)", url=f"{self.base_url}/api/search")
+            raise EmptyScrape(
+                f"UPR Info: totalRows 0 for {iso3}, which is known to have recommendations "
+                "(stale filter value?)",
+                url=f"{self.base_url}/api/search",
+            )
         if first.capped:
-            result.warnings.append(f"{iso3}: {first.total} rows reads as the {CAP} cap: split by session")
+            result.warnings.append(
+                f"{iso3}: {first.total} rows reads as the {CAP} cap: split by session"
+            )
             for label, session in schema.thesaurus_of("session").values.items():
-                self._partition(schema, iso3, value, {**filters, "session": {"values": [session]}}, label, result)
+                self._partition(
+                    schema,
+                    iso3,
+                    value,
+                    {**filters, "session": {"values": [session]}},
+                    label,
+                    result,
+                )
             return
         self._partition(schema, iso3, value, filters, None, result, first=first)
 
-    def _partition(self, schema: Schema, iso3: str, value: str, filters: dict[str, Any], session: str | None,
-                   result: HarvestResult, first: Page | None = None) -> None:
+    def _partition(
+        self,
+        schema: Schema,
+        iso3: str,
+        value: str,
+        filters: dict[str, Any],
+        session: str | None,
+        result: HarvestResult,
+        first: Page | None = None,
+    ) -> None:
         page = first or self._search(schema.recommendation_template, filters, 0)
         if page.capped:
-            raise PartitionCapped(f"UPR Info: {iso3} session {session!r} still reads {page.total} rows "
-                                  f"(cap {CAP}): results would be truncated", url=f"{self.base_url}/api/search")
+            raise PartitionCapped(
+                f"UPR Info: {iso3} session {session!r} still reads {page.total} rows "
+                f"(cap {CAP}): results would be truncated",
+                url=f"{self.base_url}/api/search",
+            )
         rows = self._pages(schema.recommendation_template, filters, page)
         seen = {r.shared_id for r in result.records}
         for row in rows:
             record = parse_entity(row, base_url=self.base_url, url=f"{self.base_url}/api/search")
             if record.state_under_review_id not in (None, value):
-                raise LayoutChanged(f"UPR Info ignored the state_under_review filter: {record.shared_id} is "
-                                    f"{record.state_under_review_label!r}, asked for {iso3}")
+                raise LayoutChanged(
+                    f"UPR Info ignored the state_under_review filter: {record.shared_id} is "
+                    f"{record.state_under_review_label!r}, asked for {iso3}"
+                )
             if record.response_label and record.position is None:
                 result.unknown_responses[record.response_label] += 1
             if record.shared_id not in seen:
@@ -165,8 +216,10 @@ class UprInfoClient:
                 result.records.append(record)
         result.partitions.append(PartitionReport(iso3, session, page.total, len(rows)))
         if len(rows) != page.total:
-            result.warnings.append(f"{iso3}{f' {session}' if session else ''}: fetched {len(rows)} of "
-                                   f"totalRows {page.total} (records changed during the run?)")
+            result.warnings.append(
+                f"{iso3}{f' {session}' if session else ''}: fetched {len(rows)} of "
+                f"totalRows {page.total} (records changed during the run?)"
+            )
 
     def _pages(self, template: str, filters: dict[str, Any] | None, first: Page) -> list[Any]:
         """All rows of a partition: page with from/limit until an empty page or from >= totalRows."""
@@ -186,24 +239,44 @@ class UprInfoClient:
 
     # --- HTTP and envelopes -------------------------------------------------------------------
 
-    def _search(self, template: str, filters: dict[str, Any] | None, offset: int, *, limit: int | None = None) -> Page:
-        params = {"types": json.dumps([template]), "limit": str(limit or self.page_size), "from": str(offset),
-                  "sort": "creationDate", "order": "asc"}
+    def _search(
+        self,
+        template: str,
+        filters: dict[str, Any] | None,
+        offset: int,
+        *,
+        limit: int | None = None,
+    ) -> Page:
+        params = {
+            "types": json.dumps([template]),
+            "limit": str(limit or self.page_size),
+            "from": str(offset),
+            "sort": "creationDate",
+            "order": "asc",
+        }
         if filters:
             params["filters"] = json.dumps(filters, sort_keys=True)
         payload = self._get_json("/api/search", params)
         if not isinstance(payload, dict):
-            raise UnexpectedShape("/api/search", f"expected an object, got {type(payload).__name__}")
+            raise UnexpectedShape(
+                "/api/search", f"expected an object, got {type(payload).__name__}"
+            )
         rows, total = payload.get("rows"), payload.get("totalRows")
         if not isinstance(rows, list):
-            raise UnexpectedShape("rows", f"missing or not a list in /api/search answer: {type(rows).__name__}")
+            raise UnexpectedShape(
+                "rows", f"missing or not a list in /api/search answer: {type(rows).__name__}"
+            )
         if isinstance(total, dict):  # {"value": n, "relation": "gte"} in some search backends
             total, relation = total.get("value"), total.get("relation")
         else:
             relation = payload.get("relation")
         if isinstance(total, bool) or not isinstance(total, int):
-            raise UnexpectedShape("totalRows", f"missing or not a number in /api/search answer: {total!r}")
-        aggregations = payload.get("aggregations") if isinstance(payload.get("aggregations"), dict) else {}
+            raise UnexpectedShape(
+                "totalRows", f"missing or not a number in /api/search answer: {total!r}"
+            )
+        aggregations = (
+            payload.get("aggregations") if isinstance(payload.get("aggregations"), dict) else {}
+        )
         return Page(rows, total, total >= CAP or relation == "gte", aggregations)
 
     def _get_json(self, path: str, params: dict[str, str]) -> Any:
@@ -214,7 +287,9 @@ class UprInfoClient:
         if response.status_code == 404:
             raise LayoutChanged(f"UPR Info answered 404 for {path}: endpoint moved?", url=url)
         if response.status_code != 200:
-            raise SourceUnavailable(f"UPR Info answered HTTP {response.status_code} for {path}", url=url)
+            raise SourceUnavailable(
+                f"UPR Info answered HTTP {response.status_code} for {path}", url=url
+            )
         try:
             return response.json()
         except ValueError as exc:
@@ -242,6 +317,3 @@ def _entity_iso3(entity: Any) -> str | None:
     icon = entity.get("icon") if isinstance(entity.get("icon"), dict) else {}
     by_icon = to_iso3(str(icon.get("_id") or "").upper()) if icon.get("_id") else None
     return by_title or by_icon
-
-
-

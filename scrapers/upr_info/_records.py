@@ -21,11 +21,24 @@ from scrapers.errors import LayoutChanged, NotADocument
 from scrapers.records import Position, text_sha256
 from scrapers.upr_addendum import cycle_for_wg_session
 
-__all__ = ["DEFAULT_BASE", "RESPONSES", "UnexpectedShape", "UprInfoExport", "UprInfoRecommendation",
-           "entity_url", "parse_entity", "parse_export", "values"]
+__all__ = [
+    "DEFAULT_BASE",
+    "RESPONSES",
+    "UnexpectedShape",
+    "UprInfoExport",
+    "UprInfoRecommendation",
+    "entity_url",
+    "parse_entity",
+    "parse_export",
+    "values",
+]
 
 DEFAULT_BASE = "https://upr-info-database.uwazi.io"
-RESPONSES = {"supported": Position.SUPPORTED, "noted": Position.NOTED, "not supported": Position.NOTED}
+RESPONSES = {
+    "supported": Position.SUPPORTED,
+    "noted": Position.NOTED,
+    "not supported": Position.NOTED,
+}
 _SESSION = re.compile(r"^(\d+) - (\w+ \d{4})$")
 _CYCLE = re.compile(r"(?:cycle\s*(\d)|(\d)\s*(?:st|nd|rd|th)?\s*cycle)", re.IGNORECASE)
 _MIN_MS, _MAX_MS = 1_167_609_600_000, 4_102_444_800_000  # 2007-01-01 .. 2100-01-01
@@ -69,8 +82,12 @@ class UprInfoRecommendation(BaseModel):
     @property
     def natural_key(self) -> tuple[str | None, int | None, tuple[str, ...], str]:
         """(State, WG session, recommending States, text hash): the join key with UN documents."""
-        return (self.state_under_review, self.session_number, tuple(sorted(self.recommending_states)),
-                text_sha256(self.text.lower()))
+        return (
+            self.state_under_review,
+            self.session_number,
+            tuple(sorted(self.recommending_states)),
+            text_sha256(self.text.lower()),
+        )
 
 
 class UprInfoExport(BaseModel):
@@ -88,15 +105,22 @@ def values(metadata: dict[str, Any], name: str, *, url: str | None = None) -> li
     if found is None:
         return []
     if not isinstance(found, list):
-        raise UnexpectedShape(f"metadata.{name}", f"expected a list, got {type(found).__name__}", url=url)
+        raise UnexpectedShape(
+            f"metadata.{name}", f"expected a list, got {type(found).__name__}", url=url
+        )
     for index, item in enumerate(found):
         if not isinstance(item, dict):
-            raise UnexpectedShape(f"metadata.{name}[{index}]", f"expected an object, got {type(item).__name__}",
-                                  url=url)
+            raise UnexpectedShape(
+                f"metadata.{name}[{index}]",
+                f"expected an object, got {type(item).__name__}",
+                url=url,
+            )
     return found
 
 
-def parse_entity(entity: Any, *, base_url: str = DEFAULT_BASE, url: str | None = None) -> UprInfoRecommendation:
+def parse_entity(
+    entity: Any, *, base_url: str = DEFAULT_BASE, url: str | None = None
+) -> UprInfoRecommendation:
     """Read one recommendation entity. Raises UnexpectedShape naming the field that is off."""
     if not isinstance(entity, dict):
         raise UnexpectedShape("entity", f"expected an object, got {type(entity).__name__}", url=url)
@@ -105,12 +129,18 @@ def parse_entity(entity: Any, *, base_url: str = DEFAULT_BASE, url: str | None =
         raise UnexpectedShape("sharedId", f"missing or not a string: {shared_id!r}", url=url)
     metadata = entity.get("metadata")
     if not isinstance(metadata, dict):
-        raise UnexpectedShape("metadata", f"expected an object, got {type(metadata).__name__}", url=url)
+        raise UnexpectedShape(
+            "metadata", f"expected an object, got {type(metadata).__name__}", url=url
+        )
     warnings: list[str] = []
     record = {
-        "shared_id": shared_id, "language": entity.get("language"), "title": entity.get("title"),
-        "text": _text(metadata, entity, url, warnings), "url": entity_url(shared_id, base_url),
-        "metadata_hash": metadata_hash(metadata), "warnings": warnings,
+        "shared_id": shared_id,
+        "language": entity.get("language"),
+        "title": entity.get("title"),
+        "text": _text(metadata, entity, url, warnings),
+        "url": entity_url(shared_id, base_url),
+        "metadata_hash": metadata_hash(metadata),
+        "warnings": warnings,
         "created_at": _epoch_ms(entity.get("creationDate"), "creationDate", warnings),
         "edited_at": _epoch_ms(entity.get("editDate"), "editDate", warnings),
         "themes": [str(v["label"]) for v in values(metadata, "issues", url=url) if v.get("label")],
@@ -132,7 +162,9 @@ def _label(items: list[dict[str, Any]]) -> str | None:
     return str(items[0]["label"]) if items and items[0].get("label") is not None else None
 
 
-def _text(metadata: dict[str, Any], entity: dict[str, Any], url: str | None, warnings: list[str]) -> str:
+def _text(
+    metadata: dict[str, Any], entity: dict[str, Any], url: str | None, warnings: list[str]
+) -> str:
     items = values(metadata, "recommendation", url=url)
     text = items[0].get("value") if items else None
     if not isinstance(text, str) or not text.strip():
@@ -156,9 +188,13 @@ def _states(metadata: dict[str, Any], url: str | None, warnings: list[str]) -> d
         if name:
             codes.append(code or name)
             raw.append(name)
-    return {"state_under_review": iso3, "state_under_review_label": label,
-            "state_under_review_id": under[0].get("value") if under else None,
-            "recommending_states": list(dict.fromkeys(codes)), "recommending_states_raw": raw}
+    return {
+        "state_under_review": iso3,
+        "state_under_review_label": label,
+        "state_under_review_id": under[0].get("value") if under else None,
+        "recommending_states": list(dict.fromkeys(codes)),
+        "recommending_states_raw": raw,
+    }
 
 
 def _response(items: list[dict[str, Any]], warnings: list[str]) -> dict[str, Any]:
@@ -180,16 +216,29 @@ def _session(metadata: dict[str, Any], url: str | None, warnings: list[str]) -> 
             warnings.append(f"unrecognised session label {label!r}")
     cycle_label = _label(values(metadata, "cycle", url=url))
     said = _CYCLE.search(cycle_label or "")
-    cycle = int(said.group(1) or said.group(2)) if said else (cycle_for_wg_session(number) if number else None)
-    return {"session_label": label, "session_number": number, "session_month": month,
-            "cycle": cycle, "cycle_label": cycle_label}
+    cycle = (
+        int(said.group(1) or said.group(2))
+        if said
+        else (cycle_for_wg_session(number) if number else None)
+    )
+    return {
+        "session_label": label,
+        "session_number": number,
+        "session_month": month,
+        "cycle": cycle,
+        "cycle_label": cycle_label,
+    }
 
 
 def _epoch_ms(value: Any, name: str, warnings: list[str]) -> datetime | None:
     """Uwazi epoch milliseconds -> UTC; implausible values (seconds, junk) are reported, not guessed."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not _MIN_MS <= value <= _MAX_MS:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not _MIN_MS <= value <= _MAX_MS
+    ):
         warnings.append(f"{name} {value!r} is not epoch milliseconds between 2007 and 2100")
         return None
     return datetime.fromtimestamp(value / 1000, tz=UTC)
@@ -215,11 +264,17 @@ def parse_export(data: bytes, *, base_url: str = DEFAULT_BASE) -> UprInfoExport:
     export = UprInfoExport(records=[])
     for index, entity in enumerate(rows):
         metadata = entity.get("metadata") if isinstance(entity, dict) else None
-        if isinstance(metadata, dict) and not ({"recommendation", "state_under_review"} & metadata.keys()):
-            export.warnings.append(f"entity {index} ({entity.get('sharedId')}) is not a recommendation: skipped")
+        if isinstance(metadata, dict) and not (
+            {"recommendation", "state_under_review"} & metadata.keys()
+        ):
+            export.warnings.append(
+                f"entity {index} ({entity.get('sharedId')}) is not a recommendation: skipped"
+            )
             continue
         try:
             export.records.append(parse_entity(entity, base_url=base_url))
         except UnexpectedShape as exc:
-            raise UnexpectedShape(f"rows[{index}].{exc.field}", exc.reason.split(": ", 2)[-1]) from exc
+            raise UnexpectedShape(
+                f"rows[{index}].{exc.field}", exc.reason.split(": ", 2)[-1]
+            ) from exc
     return export

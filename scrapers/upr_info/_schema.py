@@ -48,8 +48,9 @@ class Schema:
         found = self.properties.get(prop)
         thesaurus = self.thesauri.get(found.content or "") if found else None
         if thesaurus is None:
-            raise LayoutChanged(f"UPR Info: property {prop!r} has no thesaurus in /api/thesauris "
-                                f"(property {found})")
+            raise LayoutChanged(
+                f"UPR Info: property {prop!r} has no thesaurus in /api/thesauris (property {found})"
+            )
         return thesaurus
 
 
@@ -61,28 +62,38 @@ def read_schema(templates: Any, thesauri: Any) -> Schema:
     properties = {}
     for prop in recommendation.get("properties") or []:
         if isinstance(prop, dict) and prop.get("name"):
-            properties[prop["name"]] = Property(prop["name"], str(prop.get("type")), prop.get("content"))
+            properties[prop["name"]] = Property(
+                prop["name"], str(prop.get("type")), prop.get("content")
+            )
     missing = [name for name in REQUIRED if name not in properties]
     if missing:
-        raise LayoutChanged(f"UPR Info: recommendation template lacks properties {missing} "
-                            f"(has {sorted(properties)})")
+        raise LayoutChanged(
+            f"UPR Info: recommendation template lacks properties {missing} "
+            f"(has {sorted(properties)})"
+        )
     schema = Schema(str(recommendation["_id"]), str(state["_id"]), properties, {})
     for row in _rows(thesauri, "/api/thesauris"):
         if isinstance(row, dict) and row.get("_id"):
             labels = _labels(row.get("values") or [], schema.warnings, str(row.get("name")))
-            schema.thesauri[str(row["_id"])] = Thesaurus(str(row["_id"]), str(row.get("name")), labels)
+            schema.thesauri[str(row["_id"])] = Thesaurus(
+                str(row["_id"]), str(row.get("name")), labels
+            )
     return schema
 
 
 def _rows(payload: Any, what: str) -> list[Any]:
     if not isinstance(payload, dict) or not isinstance(payload.get("rows"), list):
-        raise UnexpectedShape(f"{what}.rows", "expected {\"rows\": [...]}")
+        raise UnexpectedShape(f"{what}.rows", 'expected {"rows": [...]}')
     return payload["rows"]
 
 
 def _template(rows: list[Any], names: tuple[str, ...]) -> dict[str, Any]:
     for row in rows:
-        if isinstance(row, dict) and str(row.get("name", "")).strip().lower() in names and row.get("_id"):
+        if (
+            isinstance(row, dict)
+            and str(row.get("name", "")).strip().lower() in names
+            and row.get("_id")
+        ):
             return row
     seen = [row.get("name") for row in rows if isinstance(row, dict)]
     raise LayoutChanged(f"UPR Info: no {names[0]!r} template in /api/templates (templates: {seen})")
@@ -100,6 +111,8 @@ def _labels(items: list[Any], warnings: list[str], thesaurus: str) -> dict[str, 
         if label is None or value is None:
             continue
         if not _UUID.match(str(value)):
-            warnings.append(f"thesaurus {thesaurus!r}: value {label!r} has id {value!r}, not a 36-character UUID")
+            warnings.append(
+                f"thesaurus {thesaurus!r}: value {label!r} has id {value!r}, not a 36-character UUID"
+            )
         out[str(label)] = str(value)
     return out

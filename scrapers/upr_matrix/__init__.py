@@ -35,8 +35,14 @@ from scrapers.upr_addendum import cycle_for_hrc_session, cycle_for_wg_session
 from scrapers.upr_matrix import _cells
 from scrapers.vocab import normalise_position
 
-__all__ = ["PARSER_NAME", "PARSER_VERSION", "ThematicItem", "ThematicTable", "parse_thematic_list",
-           "read_thematic_table"]
+__all__ = [
+    "PARSER_NAME",
+    "PARSER_VERSION",
+    "ThematicItem",
+    "ThematicTable",
+    "parse_thematic_list",
+    "read_thematic_table",
+]
 
 PARSER_NAME = "upr_matrix"
 PARSER_VERSION = "1.0.0"
@@ -55,8 +61,12 @@ _SEPARATOR = re.compile(r"^\s*(?:Theme|Right\s+or\s+area)\s*:\s*(?P<theme>.+?)\s
 _NUMBER = re.compile(r"^\s*(?P<num>\d{1,3}\.\d{1,3})\.?(?=\s|$)")
 _SOURCE = re.compile(r"Source\s+of\s+positions?\s*:?\s*(?P<src>.*)$", _F | re.MULTILINE)
 _TITLE_UPR_OF = re.compile(r"UPR\s+of\s+(?P<state>[^(\t\n]+?)\s*\((?P<rest>[^)]*)\)", _F)
-_WG_SESSION = re.compile(r"\b(?:UPR\s?(?P<a>\d{1,2})\b|(?P<b>\d{1,2})\s?(?:st|nd|rd|th)\s+Session)", _F)
-_CYCLE = re.compile(r"\b(?:(?P<n>\d)\s?(?:st|nd|rd|th)|(?P<w>first|second|third|fourth|fifth))\s+cycle\b", _F)
+_WG_SESSION = re.compile(
+    r"\b(?:UPR\s?(?P<a>\d{1,2})\b|(?P<b>\d{1,2})\s?(?:st|nd|rd|th)\s+Session)", _F
+)
+_CYCLE = re.compile(
+    r"\b(?:(?P<n>\d)\s?(?:st|nd|rd|th)|(?P<w>first|second|third|fourth|fifth))\s+cycle\b", _F
+)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 
@@ -89,8 +99,14 @@ class ThematicTable:
     warnings: list[str] = field(default_factory=list)
 
 
-def parse_thematic_list(data: bytes, *, source_url: str, state: str | None = None, cycle: int | None = None,
-                        symbol: str | None = None) -> ParsedDocument:
+def parse_thematic_list(
+    data: bytes,
+    *,
+    source_url: str,
+    state: str | None = None,
+    cycle: int | None = None,
+    symbol: str | None = None,
+) -> ParsedDocument:
     """Parse a thematic list DOCX into recommendations with positions, themes, SDGs and groups.
 
     State and cycle come from the title ("UPR of Slovenia (3rd Cycle - 34th Session)") unless
@@ -104,7 +120,9 @@ def parse_thematic_list(data: bytes, *, source_url: str, state: str | None = Non
         exc.url = exc.url or source_url
         raise
     except Exception as exc:  # a parser bug must still surface as a scrape failure
-        raise LayoutChanged(f"thematic list parser failed: {type(exc).__name__}: {exc}", url=source_url) from exc
+        raise LayoutChanged(
+            f"thematic list parser failed: {type(exc).__name__}: {exc}", url=source_url
+        ) from exc
 
 
 def read_thematic_table(data: bytes, *, source_url: str | None = None) -> ThematicTable:
@@ -116,21 +134,31 @@ def read_thematic_table(data: bytes, *, source_url: str | None = None) -> Themat
             result = ThematicTable(columns[1], [], [], _title_text(document, table))
             _read_rows(table.rows[columns[0] + 1 :], result)
             if not result.items:
-                raise LayoutChanged("recommendation table found but it has no numbered items", url=source_url)
+                raise LayoutChanged(
+                    "recommendation table found but it has no numbered items", url=source_url
+                )
             return result
-    headers = [" | ".join(c.text.strip() for c in t.rows[0].cells) for t in document.tables if t.rows]
-    raise LayoutChanged(f"no table with 'Recommendation' and 'Position' columns (first rows: {headers[:3]})",
-                        url=source_url)
+    headers = [
+        " | ".join(c.text.strip() for c in t.rows[0].cells) for t in document.tables if t.rows
+    ]
+    raise LayoutChanged(
+        f"no table with 'Recommendation' and 'Position' columns (first rows: {headers[:3]})",
+        url=source_url,
+    )
 
 
 def _open(data: bytes, url: str | None) -> docx.document.Document:
     kind = sniff_format(data)
     if kind != "docx":
-        raise NotADocument(f"expected a DOCX thematic list, got {kind} ({len(data)} bytes)", url=url)
+        raise NotADocument(
+            f"expected a DOCX thematic list, got {kind} ({len(data)} bytes)", url=url
+        )
     try:
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise CorruptDocument(f"cannot read the DOCX: {type(exc).__name__}: {exc}", url=url) from exc
+        raise CorruptDocument(
+            f"cannot read the DOCX: {type(exc).__name__}: {exc}", url=url
+        ) from exc
 
 
 def _columns(table: Table) -> tuple[int, dict[str, int]] | None:
@@ -152,7 +180,9 @@ def _title_text(document: docx.document.Document, table: Table) -> str:
     """Text that may name the review: section headers, body paragraphs, the table's first cell."""
     parts: list[str] = []
     for section in document.sections:
-        headers = [section.header] + ([section.first_page_header] if section.different_first_page_header_footer else [])
+        headers = [section.header] + (
+            [section.first_page_header] if section.different_first_page_header_footer else []
+        )
         for header in headers:
             parts.extend(p.text for p in header.paragraphs)
     parts.extend(p.text for p in document.paragraphs)
@@ -171,7 +201,9 @@ def _read_rows(rows: list[_Row], result: ThematicTable) -> None:
                 theme = match.group("theme")
                 result.theme_rows.append(theme)
             elif texts[0]:
-                result.warnings.append(f"row {offset}: merged row that is not a theme: {texts[0][:80]!r}")
+                result.warnings.append(
+                    f"row {offset}: merged row that is not a theme: {texts[0][:80]!r}"
+                )
             continue
         if _columns_of(texts, result.columns):
             continue  # a repeated header row
@@ -184,10 +216,14 @@ def _read_rows(rows: list[_Row], result: ThematicTable) -> None:
 
 def _columns_of(texts: list[str], columns: dict[str, int]) -> bool:
     label = texts[columns["recommendation"]].lower()
-    return label.startswith("recommendation") and texts[columns["position"]].lower().startswith("position")
+    return label.startswith("recommendation") and texts[columns["position"]].lower().startswith(
+        "position"
+    )
 
 
-def _item(cells: list, columns: dict[str, int], row: int, warnings: list[str]) -> ThematicItem | None:
+def _item(
+    cells: list, columns: dict[str, int], row: int, warnings: list[str]
+) -> ThematicItem | None:
     """One recommendation row; rows without a number or with an unknown position are reported."""
     cell = cells[columns["recommendation"]].text
     source = _SOURCE.search(cell)
@@ -217,7 +253,9 @@ def _item(cells: list, columns: dict[str, int], row: int, warnings: list[str]) -
     )
 
 
-def _merge(by_number: dict[str, ThematicItem], item: ThematicItem, theme: str | None, warnings: list[str]) -> None:
+def _merge(
+    by_number: dict[str, ThematicItem], item: ThematicItem, theme: str | None, warnings: list[str]
+) -> None:
     """Dedupe by paragraph number: themes, SDGs and groups of a repeated item are merged."""
     first = by_number.setdefault(item.paragraph, item)
     if theme and theme not in first.list_themes:
@@ -237,7 +275,9 @@ def _merge(by_number: dict[str, ThematicItem], item: ThematicItem, theme: str | 
 # --- the review and the document ----------------------------------------------------------------
 
 
-def _review(table: ThematicTable, state: str | None, cycle: int | None) -> tuple[str, int, int | None]:
+def _review(
+    table: ThematicTable, state: str | None, cycle: int | None
+) -> tuple[str, int, int | None]:
     """State (ISO3), cycle and WG session: arguments win; else title; else the cited symbols."""
     title = table.title
     named, session, said_cycle = _from_title(title)
@@ -245,8 +285,10 @@ def _review(table: ThematicTable, state: str | None, cycle: int | None) -> tuple
     if state and iso3 is None:
         raise LayoutChanged(f"unknown State under review {state!r}")
     if iso3 is None:
-        raise LayoutChanged(f"thematic list does not name the State under review (title {title[:80]!r}); "
-                            "pass state=")
+        raise LayoutChanged(
+            f"thematic list does not name the State under review (title {title[:80]!r}); "
+            "pass state="
+        )
     if state and named and named != iso3:
         table.warnings.append(f"title names {named} but state={state!r} was given")
     by_symbol = _cycle_of_sources(table)
@@ -254,9 +296,15 @@ def _review(table: ThematicTable, state: str | None, cycle: int | None) -> tuple
     detected = said_cycle or by_session or by_symbol
     chosen = cycle if cycle is not None else detected
     if chosen is None:
-        raise LayoutChanged("thematic list does not say its cycle (no 'n-th Cycle', 'UPRnn' or cited "
-                            "A/HRC symbol); pass cycle=")
-    for source, value in (("title", said_cycle), ("WG session", by_session), ("cited symbols", by_symbol)):
+        raise LayoutChanged(
+            "thematic list does not say its cycle (no 'n-th Cycle', 'UPRnn' or cited "
+            "A/HRC symbol); pass cycle="
+        )
+    for source, value in (
+        ("title", said_cycle),
+        ("WG session", by_session),
+        ("cited symbols", by_symbol),
+    ):
         if value is not None and value != chosen:
             table.warnings.append(f"{source} suggests cycle {value}, using cycle {chosen}")
     return iso3, chosen, session
@@ -273,7 +321,9 @@ def _from_title(title: str) -> tuple[str | None, int | None, int | None]:
     return (
         iso3,
         int(session.group("a") or session.group("b")) if session else None,
-        (int(cycle.group("n")) if cycle.group("n") else _ORDINALS[cycle.group("w").lower()]) if cycle else None,
+        (int(cycle.group("n")) if cycle.group("n") else _ORDINALS[cycle.group("w").lower()])
+        if cycle
+        else None,
     )
 
 
@@ -292,28 +342,61 @@ def _state_in(title: str) -> str | None:
 
 def _cycle_of_sources(table: ThematicTable) -> int | None:
     """Cycle implied by the HRC session of the symbols the list cites most (A/HRC/43/15 -> 3)."""
-    sessions = Counter(int(m.group(1)) for item in table.items if item.evidence
-                       for m in [re.match(r"A/HRC/(\d{1,2})/", item.evidence)] if m)
+    sessions = Counter(
+        int(m.group(1))
+        for item in table.items
+        if item.evidence
+        for m in [re.match(r"A/HRC/(\d{1,2})/", item.evidence)]
+        if m
+    )
     return cycle_for_hrc_session(sessions.most_common(1)[0][0]) if sessions else None
 
 
-def _document(table: ThematicTable, data: bytes, url: str, iso3: str, cycle: int, session: int | None,
-              symbol: str | None) -> ParsedDocument:
+def _document(
+    table: ThematicTable,
+    data: bytes,
+    url: str,
+    iso3: str,
+    cycle: int,
+    session: int | None,
+    symbol: str | None,
+) -> ParsedDocument:
     info = state_by_iso3(iso3)
     recommendations = [
         ScrapedRecommendation(
-            key=recommendation_key(Mechanism.UPR.value, iso3, cycle, item.paragraph), mechanism=Mechanism.UPR,
-            state=iso3, cycle=cycle, paragraph=item.paragraph, text=item.text,
-            recommending_states=item.states, recommending_states_raw=item.states_raw, position=item.position,
-            position_wording=item.position_label, source_url=url, evidence=item.evidence, themes=item.themes,
-            sdgs=item.sdgs, affected_persons=item.affected_persons,
+            key=recommendation_key(Mechanism.UPR.value, iso3, cycle, item.paragraph),
+            mechanism=Mechanism.UPR,
+            state=iso3,
+            cycle=cycle,
+            paragraph=item.paragraph,
+            text=item.text,
+            recommending_states=item.states,
+            recommending_states_raw=item.states_raw,
+            position=item.position,
+            position_wording=item.position_label,
+            source_url=url,
+            evidence=item.evidence,
+            themes=item.themes,
+            sdgs=item.sdgs,
+            affected_persons=item.affected_persons,
         )
         for item in table.items
     ]
     document = ScrapedDocument(
-        mechanism=Mechanism.UPR, kind=DocumentKind.THEMATIC_LIST, symbol=symbol,
+        mechanism=Mechanism.UPR,
+        kind=DocumentKind.THEMATIC_LIST,
+        symbol=symbol,
         title=f"Thematic list of recommendations: {info.name if info else iso3}, cycle {cycle}",
-        state_under_review=iso3, cycle=cycle, wg_session=session, source_url=url, content_type=DOCX_TYPE,
-        sha256=hashlib.sha256(data).hexdigest(), size=len(data), parser=PARSER_NAME, parser_version=PARSER_VERSION,
+        state_under_review=iso3,
+        cycle=cycle,
+        wg_session=session,
+        source_url=url,
+        content_type=DOCX_TYPE,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        parser=PARSER_NAME,
+        parser_version=PARSER_VERSION,
     )
-    return ParsedDocument(document=document, recommendations=recommendations, warnings=table.warnings)
+    return ParsedDocument(
+        document=document, recommendations=recommendations, warnings=table.warnings
+    )

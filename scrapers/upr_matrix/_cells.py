@@ -14,7 +14,9 @@ __all__ = ["attribution", "evidence", "extra_states", "state_code", "themes", "u
 _F = re.IGNORECASE
 _SYMBOL = re.compile(r"A\s*/\s*HRC(?:\s*/\s*[A-Za-z0-9.]+)+", _F)
 _PARA = re.compile(r"\bPara(?:graph)?s?\s*\.?\s*(\d{1,3})\b", _F)
-_SUBHEAD = re.compile(r"^(?P<name>Affected\s+persons|Groups?\s+of\s+persons|SDGs?)\s*:\s*(?P<rest>.*)$", _F)
+_SUBHEAD = re.compile(
+    r"^(?P<name>Affected\s+persons|Groups?\s+of\s+persons|SDGs?)\s*:\s*(?P<rest>.*)$", _F
+)
 _BULLET = re.compile(r"^[-\u2013\u2014\u2022\u00b7\u25aa*]\s*")
 
 
@@ -122,8 +124,9 @@ def state_code(name: str) -> str | None:
 
 def _name_like(inner: str) -> bool:
     name = " ".join(inner.split())
-    return bool(re.fullmatch(r"[A-Z][\w'\u2019\-]*(?:\s+(?:of|the|and|[A-Z(][\w'\u2019\-()]*))*", name)) and \
-        not re.fullmatch(r"[A-Z]{2,6}", name)
+    return bool(
+        re.fullmatch(r"[A-Z][\w'\u2019\-]*(?:\s+(?:of|the|and|[A-Z(][\w'\u2019\-()]*))*", name)
+    ) and not re.fullmatch(r"[A-Z]{2,6}", name)
 
 
 def _strip_trailer(text: str, state_groups: list[tuple[int, int]]) -> str:

@@ -28,6 +28,7 @@ _BARE = re.compile(r"^(\d{1,3})\.(?![\d.])\s*")
 _LIST_INTRO = re.compile(r":\s*$|\bbelow\b|\bfollowing\b|\brecommendations\b", re.IGNORECASE)
 _LEAD_IN_WORDS = re.compile(r"recommendation|all conclusions", re.IGNORECASE)
 _TERMINATED = re.compile(r"[;.):]\s*$")
+_ITEM_START = re.compile(r"[A-Z][a-z]")
 MAX_GAP = 3  # a larger jump in item numbers is a number inside text, not an item
 MAX_PARA_SKIP = 3  # a misnumbered lead-in paragraph is still recognised by its wording
 MISPRINT_SPAN = 2  # "112.3" printed under lead-in 111 (A/HRC/23/6) is read as 111.3
@@ -149,7 +150,21 @@ def _feed(
         if item_ok:
             _start_item(block, value, bare.group(0).strip(), rest, "bare")
             return
+    if (dotted or bare) and block.items:
+        _warn_out_of_sequence(block, line, warnings)
     (block.items[-1].lines if block.items else block.lead_lines).append(line)
+
+
+def _warn_out_of_sequence(block: Block, line: str, warnings: list[str]) -> None:
+    """A numbered line that reads like an item start but breaks the numbering: kept as text of
+    the item before it, and reported, since it may be a real item after a misprint."""
+    previous = block.items[-1].lines[-1] if block.items[-1].lines else ""
+    number = (_DOTTED.match(line) or _BARE.match(line)).group(0)  # type: ignore[union-attr]
+    if _TERMINATED.search(previous) and _ITEM_START.match(line[len(number) :]):
+        warnings.append(
+            f"para {block.number}: {line[:40]!r} breaks the item numbering after "
+            f"{block.number}.{block.last}; kept as text of that item"
+        )
 
 
 def _is_next_para(

@@ -1,9 +1,10 @@
 """Recommending States of one printed item: bracket groups -> State names -> ISO3.
 
-A bracket group counts as an attribution only when every comma-separated part is a recognised
-State, so "(OP-CAT)", "(CEDAW)" or "(2010)" never become States. Groups are found anywhere in the
-item, which covers cycle-1 inline attributions ("pledge (Latvia) and issue (Norway)") and
-bundled items ("... (Ukraine); Increase efforts ... (Slovakia);").
+A bracket group counts as an attribution only when all of its text is made of recognised State
+names (separated by commas, semicolons or "and"), so "(OP-CAT)", "(CEDAW)" or "(2010)" never
+become States. Groups are found anywhere in the item, which covers cycle-1 inline attributions
+("pledge (Latvia) and issue (Norway)") and bundled items ("... (Ukraine); Increase ... (Slovakia);").
+Names come from scrapers.countries; this module keeps no country table of its own.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _ACRONYM = re.compile(r"^[A-Z]{2,4}$")
 _JOINERS = frozenset({"and", "&"})
 MAX_GROUP_WORDS = 60  # longer brackets are prose, not attributions
 MAX_PARTS_PER_NAME = 2  # "Iran, Islamic Republic of"
-MAX_WORDS_PER_NAME = 8  # "United Kingdom of Great Britain and Northern Ireland" without "and"
+MAX_WORDS_PER_NAME = 8  # "United Kingdom of Great Britain and Northern Ireland"
 _NOTE_MARK = re.compile(r"([;)\u201d])\d{1,2}(?=[\s;.,]|$)")  # "(Brazil);1" footnote marks
 # Similarity for misprinted names ("United States of Americas", "Libya Arab Jamahiriya"). Only
 # names that resolve to nothing are tried, so real pairs such as Niger/Nigeria never reach it.
@@ -135,8 +136,8 @@ def _resolve_part(part: str) -> list[tuple[str, str]] | None:
     code = _state_code(part)
     if code:
         return [(part, code)]
-    words = [w for w in part.split() if w.lower() not in _JOINERS]
-    return _segment(words, " ", None, MAX_WORDS_PER_NAME) if words else None
+    words = part.split()
+    return _segment(words, " ", None, MAX_WORDS_PER_NAME) if len(words) > 1 else None
 
 
 def _segment(
@@ -145,12 +146,15 @@ def _segment(
     single: Callable[[str], list[tuple[str, str]] | None] | None,
     longest: int,
 ) -> list[tuple[str, str]] | None:
-    """Cover ``pieces`` with consecutive runs that each name a State, fewest names first."""
+    """Cover ``pieces`` with consecutive runs that each name a State, fewest names first; a
+    joining "and" may stand between two names ("Italy and Germany")."""
     best: list[list[tuple[str, str]] | None] = [[]] + [None] * len(pieces)
     for start in range(len(pieces)):
         done = best[start]
         if done is None:
             continue
+        if pieces[start].lower() in _JOINERS and best[start + 1] is None:
+            best[start + 1] = done
         for stop in range(start + 1, min(len(pieces), start + longest) + 1):
             name = glue.join(pieces[start:stop])
             if stop == start + 1 and single is not None:

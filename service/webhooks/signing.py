@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from datetime import datetime
 
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32  # the spec asks for 24-64 random bytes
@@ -25,6 +26,14 @@ def generate_secret() -> str:
 def new_webhook_id() -> str:
     """A fresh `webhook-id`: stable across retries of one delivery, new for a replay."""
     return f"msg_{uuid.uuid4().hex}"
+
+
+def secrets_in_force(secret: str, previous: str | None, previous_expires_at: datetime | None,
+                     now: datetime) -> list[str]:
+    """The secrets that sign at `now`: the current one, and the previous one during its grace."""
+    if previous and previous_expires_at is not None and now < previous_expires_at:
+        return [secret, previous]
+    return [secret]
 
 
 def secret_key(secret: str) -> bytes:

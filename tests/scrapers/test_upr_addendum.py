@@ -4,6 +4,7 @@ layout and number-list trap of SOURCES.md §3.2."""
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -37,7 +38,9 @@ def corpus(name: str) -> Path:
 
 
 def fixture(name: str, **kwargs):
-    return parse_addendum_text((FIXTURES / name).read_text(encoding="utf-8"), source_url=URL, **kwargs)
+    return parse_addendum_text(
+        (FIXTURES / name).read_text(encoding="utf-8"), source_url=URL, **kwargs
+    )
 
 
 def by_number(doc) -> dict:
@@ -65,7 +68,11 @@ def test_real_addendum_gives_every_deferred_item_exactly_one_position(slovenia):
     assert doc.warnings == []
     meta = doc.document
     assert (meta.kind, meta.symbol, meta.state_under_review, meta.cycle) == (
-        DocumentKind.ADDENDUM, "A/HRC/43/15/Add.1", "SVN", 3)
+        DocumentKind.ADDENDUM,
+        "A/HRC/43/15/Add.1",
+        "SVN",
+        3,
+    )
     assert str(meta.published_on) == "2020-02-19"
 
 
@@ -73,7 +80,9 @@ def test_real_addendum_gives_every_deferred_item_exactly_one_position(slovenia):
 def test_real_addendum_matches_the_thematic_list_truth(slovenia):
     _, doc = slovenia
     rows = list(csv.DictReader(corpus("slovenia2019.truth.csv").open(encoding="utf-8")))
-    cited = {r["paragraph"]: r for r in rows if r["source_of_position"].startswith("A/HRC/43/15/Add.1")}
+    cited = {
+        r["paragraph"]: r for r in rows if r["source_of_position"].startswith("A/HRC/43/15/Add.1")
+    }
     positions = by_number(doc)
     # 121.23 and 121.24 cite Add.1 without a paragraph but were supported in the WG report itself
     assert {n for n in cited if n not in positions} == {"121.23", "121.24"}
@@ -92,25 +101,45 @@ def test_real_addendum_ranges_and_notes_are_expanded(slovenia):
     text = addendum_text(data)
     for printed in ("122.17-18", "122.34- 35", "122.141-144,122.146", "122.14– 15", "122.2-10"):
         assert printed in text
-    assert "122.62-\n66" in "\n".join(pdf_pages(data)).replace("\r\n", "\n")  # a range broken across lines
+    assert "122.62-\n66" in "\n".join(pdf_pages(data)).replace(
+        "\r\n", "\n"
+    )  # a range broken across lines
     positions = by_number(doc)
-    for number in ("122.17", "122.18", "122.34", "122.35", "122.141", "122.144", "122.146",
-                   *(f"122.{n}" for n in range(62, 67)), *(f"122.{n}" for n in range(2, 11))):
+    for number in (
+        "122.17",
+        "122.18",
+        "122.34",
+        "122.35",
+        "122.141",
+        "122.144",
+        "122.146",
+        *(f"122.{n}" for n in range(62, 67)),
+        *(f"122.{n}" for n in range(2, 11)),
+    ):
         assert number in positions
     assert positions["122.14"].response_text == positions["122.15"].response_text
-    assert positions["122.14"].response_text.startswith("Slovenia considers these recommendations implemented.")
+    assert positions["122.14"].response_text.startswith(
+        "Slovenia considers these recommendations implemented."
+    )
     assert positions["122.101"].response_text == "See recommendation 122.72."
     # a note that calls a noted item "implemented" does not change the position
     assert positions["122.54"].position is Position.NOTED
-    assert positions["122.54"].response_text.startswith("Slovenia considers this recommendation implemented.")
+    assert positions["122.54"].response_text.startswith(
+        "Slovenia considers this recommendation implemented."
+    )
 
 
 @pytest.mark.corpus
 def test_real_addendum_totals(slovenia):
     data, _ = slovenia
     totals = parse_addendum_totals(addendum_text(data))
-    assert (totals.received, totals.supported_at_review, totals.remaining, totals.supported, totals.noted) == (
-        215, 58, 157, 124, 33)
+    assert (
+        totals.received,
+        totals.supported_at_review,
+        totals.remaining,
+        totals.supported,
+        totals.noted,
+    ) == (215, 58, 157, 124, 33)
     assert totals.answered_here == 157 and totals.inconsistencies() == []
 
 
@@ -123,7 +152,9 @@ def test_a_wg_report_is_not_an_addendum(name):
 
 def test_html_is_not_a_document():
     with pytest.raises(NotADocument):
-        parse_addendum(b"<!doctype html><html><body>Document not found</body></html>", source_url=URL)
+        parse_addendum(
+            b"<!doctype html><html><body>Document not found</body></html>", source_url=URL
+        )
 
 
 # --- fixtures: one per cycle ----------------------------------------------------------------
@@ -132,16 +163,42 @@ def test_html_is_not_a_document():
 def test_cycle2_short_numbers_use_the_paragraph_named_in_the_footnote():
     doc = fixture("cycle2_short_numbers.txt")
     positions = by_number(doc)
-    assert sorted(positions, key=lambda n: int(n.split(".")[1])) == [f"115.{n}" for n in range(1, 15)]
+    assert sorted(positions, key=lambda n: int(n.split(".")[1])) == [
+        f"115.{n}" for n in range(1, 15)
+    ]
     assert [n for n, p in positions.items() if p.position is Position.NOTED] == [
-        "115.10", "115.11", "115.12", "115.14"]
-    assert {n for n, p in positions.items() if p.considered_implemented} == {"115.4", "115.9", "115.13"}
+        "115.10",
+        "115.11",
+        "115.12",
+        "115.14",
+    ]
+    assert {n for n, p in positions.items() if p.considered_implemented} == {
+        "115.4",
+        "115.9",
+        "115.13",
+    }
     assert positions["115.9"].response_text == "See recommendation 4."
-    assert positions["115.11"].response_text == "The Government is currently not planning to ratify the Convention."
-    assert positions["115.14"].response_text == "See information on recommendations 10–12."  # endnotes cut
+    assert (
+        positions["115.11"].response_text
+        == "The Government is currently not planning to ratify the Convention."
+    )
+    assert (
+        positions["115.14"].response_text == "See information on recommendations 10–12."
+    )  # endnotes cut
     assert positions["115.4"].evidence == "A/HRC/28/15/Add.1 para. 4"
     assert positions["115.4"].key == "upr/SVN/2/115.4"
     assert doc.document.cycle == 2 and doc.warnings == []
+
+
+def test_paragraph_numbers_on_their_own_lines():
+    text = (FIXTURES / "cycle2_short_numbers.txt").read_text(encoding="utf-8")
+    split = re.sub(r"(?m)^([1-5])\. ", r"\1.\n", re.sub(r"(?m)^(I{1,3})\. ", r"\1.\n", text))
+    assert "\n3.\nThe Government accepts" in split
+    doc = parse_addendum_text(split, source_url=URL)
+    assert by_number(doc)["115.13"].response_text.endswith("already ongoing.")
+    assert {p.paragraph: p.position for p in doc.positions} == {
+        p.paragraph: p.position for p in fixture("cycle2_short_numbers.txt").positions
+    }
 
 
 def test_cycle2_without_the_footnote_needs_parent():
@@ -157,8 +214,14 @@ def test_cycle3_number_list_traps():
     positions = by_number(doc)
     assert set(positions) == {f"122.{n}" for n in range(1, 26)}
     assert Counter(p.position for p in doc.positions) == {Position.SUPPORTED: 19, Position.NOTED: 6}
-    assert positions["122.14"].response_text.endswith("See also recommendation 122.42.")  # no note for 122.42
-    assert positions["122.6"].response_text == positions["122.8"].response_text == "See recommendation 122.11."
+    assert positions["122.14"].response_text.endswith(
+        "See also recommendation 122.42."
+    )  # no note for 122.42
+    assert (
+        positions["122.6"].response_text
+        == positions["122.8"].response_text
+        == "See recommendation 122.11."
+    )
     assert positions["122.16"].position is Position.NOTED
     assert doc.warnings == []
 
@@ -169,7 +232,9 @@ def test_cycle4_periods_between_numbers_and_short_numbers_after_a_full_one():
     assert set(positions) == {f"140.{n}" for n in range(1, 13)}
     assert [positions[f"140.{n}"].position for n in (1, 2, 3)] == [Position.NOTED] * 3
     assert all(positions[f"140.{n}"].considered_implemented for n in (4, 5, 6))  # from the heading
-    assert positions["140.6"].response_text == "The Convention was ratified in 2025."  # "140.4-5, 6"
+    assert (
+        positions["140.6"].response_text == "The Convention was ratified in 2025."
+    )  # "140.4-5, 6"
     assert positions["140.2"].response_text == "The ratification is not a priority."
     assert doc.document.cycle == 4 and doc.warnings == []
 
@@ -178,10 +243,22 @@ def test_cycle1_replies_are_classified_conservatively():
     doc = fixture("cycle1_replies.txt", parent=111)
     positions = by_number(doc)
     assert {n: p.position.value for n, p in positions.items()} == {
-        "111.2": "supported", "111.4": "supported", "111.5": "supported", "111.6": "supported",
-        "111.7": "supported", "111.9": "supported", "111.10": "supported", "111.11": "supported",
-        "111.12": "supported", "111.13": "partially_supported", "111.14": "noted", "111.15": "noted"}
-    assert positions["111.7"].considered_implemented and not positions["111.2"].considered_implemented
+        "111.2": "supported",
+        "111.4": "supported",
+        "111.5": "supported",
+        "111.6": "supported",
+        "111.7": "supported",
+        "111.9": "supported",
+        "111.10": "supported",
+        "111.11": "supported",
+        "111.12": "supported",
+        "111.13": "partially_supported",
+        "111.14": "noted",
+        "111.15": "noted",
+    }
+    assert (
+        positions["111.7"].considered_implemented and not positions["111.2"].considered_implemented
+    )
     assert positions["111.12"].evidence == "A/HRC/14/15/Add.1 reply to 9., 10., 11. 12."
     review = [w for w in doc.warnings if w.startswith("needs human review")]
     assert [w.split(":")[1].strip() for w in review] == ["111.1", "111.3", "111.8"]
@@ -204,37 +281,50 @@ def test_partial_support_keeps_the_explanation():
         "2. The Government accepts recommendations 98.1 and 98.2.\n"
         "3. The Government partially accepts recommendation 98.3: it supports the review of the\n"
         "law but not the repeal of article 5.\n"
-        "4. The Government notes recommendation 98.4.\n")
+        "4. The Government notes recommendation 98.4.\n"
+    )
     doc = parse_addendum_text(text, source_url=URL, symbol="A/HRC/39/14/Add.1")
     positions = by_number(doc)
     assert positions["98.3"].position is Position.PARTIALLY_SUPPORTED
-    assert positions["98.3"].response_text == "it supports the review of the law but not the repeal of article 5."
+    assert (
+        positions["98.3"].response_text
+        == "it supports the review of the law but not the repeal of article 5."
+    )
     assert positions["98.4"].position is Position.NOTED and doc.document.cycle == 3
     assert doc.warnings == []
 
 
 def test_a_number_listed_with_two_positions_is_named_and_left_out():
-    text = HEAD + ("1. The Government accepts recommendations 98.1, 98.2.\n"
-                   "2. The Government notes recommendations 98.2, 98.3.\n")
+    text = HEAD + (
+        "1. The Government accepts recommendations 98.1, 98.2.\n"
+        "2. The Government notes recommendations 98.2, 98.3.\n"
+    )
     doc = parse_addendum_text(text, source_url=URL, symbol="A/HRC/39/14/Add.1")
     assert set(by_number(doc)) == {"98.1", "98.3"}
     assert any("98.2 listed as supported (para 1) and as noted (para 2)" in w for w in doc.warnings)
 
 
 def test_tabular_layout_with_position_labels():
-    text = HEAD + ("Recommendation Position Comments\n"
-                   "131.1 Supported The law was adopted in 2019.\n"
-                   "131.2 Noted\n"
-                   "131.3 Supported/Noted The Government supports the first part only.\n")
+    text = HEAD + (
+        "Recommendation Position Comments\n"
+        "131.1 Supported The law was adopted in 2019.\n"
+        "131.2 Noted\n"
+        "131.3 Supported/Noted The Government supports the first part only.\n"
+    )
     doc = parse_addendum_text(text, source_url=URL, symbol="A/HRC/56/7/Add.1", cycle=4)
     assert {n: p.position for n, p in by_number(doc).items()} == {
-        "131.1": Position.SUPPORTED, "131.2": Position.NOTED, "131.3": Position.PARTIALLY_SUPPORTED}
+        "131.1": Position.SUPPORTED,
+        "131.2": Position.NOTED,
+        "131.3": Position.PARTIALLY_SUPPORTED,
+    }
     assert doc.document.state_under_review == "MNE"
 
 
 def test_explicit_arguments_win_and_disagreement_is_reported():
     doc = fixture("cycle4_periods.txt", state="Croatia", cycle=4, symbol="A/HRC/59/15/Add.1")
-    assert doc.document.state_under_review == "HRV" and doc.positions[0].key.startswith("upr/HRV/4/")
+    assert doc.document.state_under_review == "HRV" and doc.positions[0].key.startswith(
+        "upr/HRV/4/"
+    )
     assert any("title names 'Slovenia'" in w for w in doc.warnings)
 
 
@@ -250,23 +340,26 @@ def test_missing_state_and_cycle_ask_for_arguments():
 # --- number lists ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("printed, parent, expected", [
-    ("14–16", 115, ["115.14", "115.15", "115.16"]),
-    ("122.17-18", None, ["122.17", "122.18"]),
-    ("122.1-122.3", None, ["122.1", "122.2", "122.3"]),
-    ("122.34- 35", None, ["122.34", "122.35"]),
-    ("150 – 152", 115, ["115.150", "115.151", "115.152"]),
-    ("122.14– 15", None, ["122.14", "122.15"]),
-    ("14–\n16", 115, ["115.14", "115.15", "115.16"]),
-    ("140.35. 140.36", None, ["140.35", "140.36"]),
-    ("140.116. 140.117.", None, ["140.116", "140.117"]),
-    ("122.141-144,122.146", None, ["122.141", "122.142", "122.143", "122.144", "122.146"]),
-    ("1–3, 5 and 7", 115, ["115.1", "115.2", "115.3", "115.5", "115.7"]),
-    ("140.82-85, 87", None, ["140.82", "140.83", "140.84", "140.85", "140.87"]),
-    ("140.120, 209", None, ["140.120", "140.209"]),
-    ("122.108-14", None, [f"122.{n}" for n in range(108, 115)]),
-    ("122.62\u2011\n 66", None, [f"122.{n}" for n in range(62, 67)]),
-])
+@pytest.mark.parametrize(
+    "printed, parent, expected",
+    [
+        ("14–16", 115, ["115.14", "115.15", "115.16"]),
+        ("122.17-18", None, ["122.17", "122.18"]),
+        ("122.1-122.3", None, ["122.1", "122.2", "122.3"]),
+        ("122.34- 35", None, ["122.34", "122.35"]),
+        ("150 – 152", 115, ["115.150", "115.151", "115.152"]),
+        ("122.14– 15", None, ["122.14", "122.15"]),
+        ("14–\n16", 115, ["115.14", "115.15", "115.16"]),
+        ("140.35. 140.36", None, ["140.35", "140.36"]),
+        ("140.116. 140.117.", None, ["140.116", "140.117"]),
+        ("122.141-144,122.146", None, ["122.141", "122.142", "122.143", "122.144", "122.146"]),
+        ("1–3, 5 and 7", 115, ["115.1", "115.2", "115.3", "115.5", "115.7"]),
+        ("140.82-85, 87", None, ["140.82", "140.83", "140.84", "140.85", "140.87"]),
+        ("140.120, 209", None, ["140.120", "140.209"]),
+        ("122.108-14", None, [f"122.{n}" for n in range(108, 115)]),
+        ("122.62\u2011\n 66", None, [f"122.{n}" for n in range(62, 67)]),
+    ],
+)
 def test_number_list_traps(printed, parent, expected):
     assert scan_number_list(printed, parent=parent).numbers == expected
 
@@ -274,14 +367,19 @@ def test_number_list_traps(printed, parent, expected):
 def test_number_list_stops_at_prose_and_flags_lost_separators():
     text = "122.1, 122.2 and wishes to add 3 things"
     found = scan_number_list(text)
-    assert found.numbers == ["122.1", "122.2"] and text[found.end:] == " and wishes to add 3 things"
+    assert (
+        found.numbers == ["122.1", "122.2"] and text[found.end :] == " and wishes to add 3 things"
+    )
     broken = scan_number_list("122.60, 122.6266, 122.68")
     assert broken.numbers == ["122.60"] and "numbers may be lost" in broken.warnings[0]
     assert scan_number_list("1–5", parent=None).needs_parent == ["1-5"]
 
 
-@given(st.lists(st.integers(1, 300), min_size=1, max_size=40, unique=True),
-       st.sampled_from([", ", ",", ". ", " and ", ",\n"]), st.sampled_from(["-", "–", " – ", "- ", "–\n"]))
+@given(
+    st.lists(st.integers(1, 300), min_size=1, max_size=40, unique=True),
+    st.sampled_from([", ", ",", ". ", " and ", ",\n"]),
+    st.sampled_from(["-", "–", " – ", "- ", "–\n"]),
+)
 def test_number_list_round_trip(items, sep, dash):
     items = sorted(items)
     runs: list[list[int]] = []
@@ -297,42 +395,82 @@ def test_number_list_round_trip(items, sep, dash):
 # --- totals, replies, cycles ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, expected", [
-    (("The Working Group's report contains 163 recommendations. The Government of Slovenia accepts 142 "
-     "recommendations. For the time being, the Government notes 21 recommendations."), (163, None, None, 142, 21)),
-    (("Slovenia received 254 recommendations from UN member states. With this document, Slovenia sets out its "
-     "position on all recommendations, of which 217 are supported and 37 noted."), (254, None, None, 217, 37)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            (
+                "The Working Group's report contains 163 recommendations. The Government of Slovenia accepts 142 "
+                "recommendations. For the time being, the Government notes 21 recommendations."
+            ),
+            (163, None, None, 142, 21),
+        ),
+        (
+            (
+                "Slovenia received 254 recommendations from UN member states. With this document, Slovenia sets out its "
+                "position on all recommendations, of which 217 are supported and 37 noted."
+            ),
+            (254, None, None, 217, 37),
+        ),
+    ],
+)
 def test_totals_wordings(text, expected):
     totals = parse_addendum_totals(text)
-    assert (totals.received, totals.supported_at_review, totals.remaining, totals.supported, totals.noted) == expected
+    assert (
+        totals.received,
+        totals.supported_at_review,
+        totals.remaining,
+        totals.supported,
+        totals.noted,
+    ) == expected
     assert totals.inconsistencies() == []
 
 
 def test_totals_that_do_not_add_up_are_reported():
-    totals = parse_addendum_totals("received 20 recommendations, of which 5 were immediately supported ... "
-                                   "the remaining 15 recommendations, of which 10 are now supported and 4 noted")
-    assert totals.inconsistencies() == ["stated supported/noted/partial [10, 4] do not add up to 15"]
+    totals = parse_addendum_totals(
+        "received 20 recommendations, of which 5 were immediately supported ... "
+        "the remaining 15 recommendations, of which 10 are now supported and 4 noted"
+    )
+    assert totals.inconsistencies() == [
+        "stated supported/noted/partial [10, 4] do not add up to 15"
+    ]
     assert parse_addendum_totals("no numbers here") is None
 
 
-@pytest.mark.parametrize("reply, position", [
-    ("Slovenia accepts the recommendation.", Position.SUPPORTED),
-    ("Slovenia cannot accept the recommendation.", Position.NOTED),
-    ("The Government takes note of this recommendation.", Position.NOTED),
-    ("Slovenia partially accepts the recommendation.", Position.PARTIALLY_SUPPORTED),
-    ("Slovenia accepts the recommendation and notes that it already acts accordingly.", Position.SUPPORTED),
-    ("Slovenia cannot, at this point in time, make a definitive statement.", None),
-    ("Slovenia will consider the recommendation.", None),
-    ("Slovenia agrees with the importance of the programme.", None),
-])
+@pytest.mark.parametrize(
+    "reply, position",
+    [
+        ("Slovenia accepts the recommendation.", Position.SUPPORTED),
+        ("Slovenia cannot accept the recommendation.", Position.NOTED),
+        ("The Government takes note of this recommendation.", Position.NOTED),
+        ("Slovenia partially accepts the recommendation.", Position.PARTIALLY_SUPPORTED),
+        (
+            "Slovenia accepts the recommendation and notes that it already acts accordingly.",
+            Position.SUPPORTED,
+        ),
+        ("Slovenia cannot, at this point in time, make a definitive statement.", None),
+        ("Slovenia will consider the recommendation.", None),
+        ("Slovenia agrees with the importance of the programme.", None),
+    ],
+)
 def test_classify_reply(reply, position):
     assert classify_reply(reply).position is position
 
 
-@pytest.mark.parametrize("symbol, cycle", [
-    ("A/HRC/43/15", 3), ("A/HRC/28/15", 2), ("A/HRC/14/15", 1), ("A/HRC/59/15", 4), ("A/HRC/24/13", 2),
-    ("A/HRC/11/20", 1), ("A/HRC/39/14", 3), ("A/HRC/19/13", 1), ("A/HRC/8/29", 1), ("A/HRC/22/11", 2),
-])
+@pytest.mark.parametrize(
+    "symbol, cycle",
+    [
+        ("A/HRC/43/15", 3),
+        ("A/HRC/28/15", 2),
+        ("A/HRC/14/15", 1),
+        ("A/HRC/59/15", 4),
+        ("A/HRC/24/13", 2),
+        ("A/HRC/11/20", 1),
+        ("A/HRC/39/14", 3),
+        ("A/HRC/19/13", 1),
+        ("A/HRC/8/29", 1),
+        ("A/HRC/22/11", 2),
+    ],
+)
 def test_cycle_from_the_hrc_session_of_the_symbol(symbol, cycle):
     assert cycle_for_hrc_session(int(symbol.split("/")[2])) == cycle

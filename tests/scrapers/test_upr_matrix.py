@@ -18,9 +18,18 @@ from scrapers.upr_matrix import parse_thematic_list, read_thematic_table
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 URL = "https://example.test/thematic-list.docx"
-HEADER_C3 = ["Recommendation", "Position", "Full list of themes", "Assessment/comments on level of implementation"]
-HEADER_C4 = ["Recommendation and recommending State", "Position of the State under review",
-             "Human rights themes and groups of persons", "Relevant SDGs"]
+HEADER_C3 = [
+    "Recommendation",
+    "Position",
+    "Full list of themes",
+    "Assessment/comments on level of implementation",
+]
+HEADER_C4 = [
+    "Recommendation and recommending State",
+    "Position of the State under review",
+    "Human rights themes and groups of persons",
+    "Relevant SDGs",
+]
 
 
 def corpus(name: str) -> Path:
@@ -30,7 +39,9 @@ def corpus(name: str) -> Path:
     return path
 
 
-def build(header: list[str], rows: list, *, running_header: str | None = None, title: str | None = None) -> bytes:
+def build(
+    header: list[str], rows: list, *, running_header: str | None = None, title: str | None = None
+) -> bytes:
     """A thematic-list DOCX: a string row is a merged theme separator, a list row is one item."""
     document = docx.Document()
     if running_header:
@@ -74,11 +85,18 @@ def truth():
 def test_real_list_counts(slovenia):
     data, doc = slovenia
     assert len(doc.recommendations) == 215
-    assert Counter(r.position for r in doc.recommendations) == {Position.SUPPORTED: 182, Position.NOTED: 33}
+    assert Counter(r.position for r in doc.recommendations) == {
+        Position.SUPPORTED: 182,
+        Position.NOTED: 33,
+    }
     assert len(read_thematic_table(data).theme_rows) == 53
     meta = doc.document
     assert (meta.kind, meta.state_under_review, meta.cycle, meta.wg_session) == (
-        DocumentKind.THEMATIC_LIST, "SVN", 3, 34)
+        DocumentKind.THEMATIC_LIST,
+        "SVN",
+        3,
+        34,
+    )
     assert doc.warnings == []
     assert doc.recommendations[0].key == "upr/SVN/3/121.1"
 
@@ -86,11 +104,19 @@ def test_real_list_counts(slovenia):
 @pytest.mark.corpus
 def test_real_list_matches_truth_rows(slovenia, truth):
     _, doc = slovenia
-    expected = {(r["paragraph"], to_iso3(r["recommending_state_un"]), r["final_position"]) for r in truth}
-    found = {(r.paragraph, state, r.position.value) for r in doc.recommendations for state in r.recommending_states}
+    expected = {
+        (r["paragraph"], to_iso3(r["recommending_state_un"]), r["final_position"]) for r in truth
+    }
+    found = {
+        (r.paragraph, state, r.position.value)
+        for r in doc.recommendations
+        for state in r.recommending_states
+    }
     hits = len(expected & found)
     precision, recall = hits / len(found), hits / len(expected)
-    print(f"thematic list vs truth: precision {precision:.3f}, recall {recall:.3f} ({hits} of {len(expected)})")
+    print(
+        f"thematic list vs truth: precision {precision:.3f}, recall {recall:.3f} ({hits} of {len(expected)})"
+    )
     assert precision >= 0.98 and recall >= 0.98
 
 
@@ -130,38 +156,81 @@ def _sections(parts: list[str]) -> dict[str, list[str]]:
 
 
 def test_cycle4_header_variant_with_sdg_column():
-    data = build(HEADER_C4, [
-        "Theme: Ratification of & accession to international instruments",
-        ["140.7 Ratify the Optional Protocol (Maldives) (Portugal);\nSource of Position: A/HRC/59/15/Add.1 - Para.3",
-         "Supported", ("- Ratification of & accession to international instruments\nGroups of Persons: \n"
-         "- Public officials"), "- 1 - NO POVERTY\n- 8 - DECENT WORK AND ECONOMIC GROWTH"],
-        [("140.1 Ratify the Convention on migrant workers (Iran (Islamic Republic of));\n"
-         "Source of Position: A/HRC/59/15/Add.1 - Para.5"), "Noted", "- Migrants\nGroups of Persons: \n- Migrants", ""],
-    ], running_header="UPR of Slovenia (4th Cycle - 48th Session)\t\tThematic list of recommendations")
+    data = build(
+        HEADER_C4,
+        [
+            "Theme: Ratification of & accession to international instruments",
+            [
+                "140.7 Ratify the Optional Protocol (Maldives) (Portugal);\nSource of Position: A/HRC/59/15/Add.1 - Para.3",
+                "Supported",
+                (
+                    "- Ratification of & accession to international instruments\nGroups of Persons: \n"
+                    "- Public officials"
+                ),
+                "- 1 - NO POVERTY\n- 8 - DECENT WORK AND ECONOMIC GROWTH",
+            ],
+            [
+                (
+                    "140.1 Ratify the Convention on migrant workers (Iran (Islamic Republic of));\n"
+                    "Source of Position: A/HRC/59/15/Add.1 - Para.5"
+                ),
+                "Noted",
+                "- Migrants\nGroups of Persons: \n- Migrants",
+                "",
+            ],
+        ],
+        running_header="UPR of Slovenia (4th Cycle - 48th Session)\t\tThematic list of recommendations",
+    )
     doc = parse_thematic_list(data, source_url=URL)
     records = by_number(doc)
     first = records["140.7"]
     assert (first.recommending_states, first.position, first.evidence) == (
-        ["MDV", "PRT"], Position.SUPPORTED, "A/HRC/59/15/Add.1 para. 3")
+        ["MDV", "PRT"],
+        Position.SUPPORTED,
+        "A/HRC/59/15/Add.1 para. 3",
+    )
     assert first.text == "Ratify the Optional Protocol"
     assert first.sdgs == ["1 - NO POVERTY", "8 - DECENT WORK AND ECONOMIC GROWTH"]
     assert first.affected_persons == ["Public officials"]
     assert first.themes == ["Ratification of & accession to international instruments"]
-    assert records["140.1"].recommending_states == ["IRN"] and records["140.1"].position is Position.NOTED
-    assert (doc.document.state_under_review, doc.document.cycle, doc.document.wg_session) == ("SVN", 4, 48)
+    assert (
+        records["140.1"].recommending_states == ["IRN"]
+        and records["140.1"].position is Position.NOTED
+    )
+    assert (doc.document.state_under_review, doc.document.cycle, doc.document.wg_session) == (
+        "SVN",
+        4,
+        48,
+    )
 
 
 def test_older_list_with_recommending_state_column_and_variants():
     header = ["Recommendation", "Recommending state/s", "Position", "Full list of themes"]
-    data = build(header, [
-        "Right or area: 1.1 Acceptance of international norms",
-        ["166.6. Ratify the OP-CAT (OP-CAT) (Portugal, Slovakia);\nSource of position: A/HRC/19/13 - Para. 3",
-         "Portugal, Slovakia", "Supported/Noted", "A12 Acceptance of international norms\nAffected persons:\n- general"],
-        ["166.7 Consider the ratification of ILO Convention 189 (Nicaragua);\nSource of position: A/HRC/19/13",
-         "Nicaragua", "Under consideration", "A12 Acceptance of international norms"],
-        ["166.8 Abolish the death penalty (Ruritania);\nSource of position: A/HRC/19/13 - Para. 4",
-         "Ruritania", "Supported", ""],
-    ], title="Iceland - Second cycle")
+    data = build(
+        header,
+        [
+            "Right or area: 1.1 Acceptance of international norms",
+            [
+                "166.6. Ratify the OP-CAT (OP-CAT) (Portugal, Slovakia);\nSource of position: A/HRC/19/13 - Para. 3",
+                "Portugal, Slovakia",
+                "Supported/Noted",
+                "A12 Acceptance of international norms\nAffected persons:\n- general",
+            ],
+            [
+                "166.7 Consider the ratification of ILO Convention 189 (Nicaragua);\nSource of position: A/HRC/19/13",
+                "Nicaragua",
+                "Under consideration",
+                "A12 Acceptance of international norms",
+            ],
+            [
+                "166.8 Abolish the death penalty (Ruritania);\nSource of position: A/HRC/19/13 - Para. 4",
+                "Ruritania",
+                "Supported",
+                "",
+            ],
+        ],
+        title="Iceland - Second cycle",
+    )
     doc = parse_thematic_list(data, source_url=URL)
     records = by_number(doc)
     assert records["166.6"].position is Position.PARTIALLY_SUPPORTED
@@ -179,28 +248,57 @@ def test_older_list_with_recommending_state_column_and_variants():
 
 def test_item_repeated_under_two_themes_is_merged():
     cell = "122.5 Combat hate speech (France);\nSource of Position: A/HRC/43/15/Add.1 - Para.3"
-    data = build(HEADER_C3, [
-        "Theme: Racial discrimination",
-        [cell, "Supported", "- Racial discrimination\nSDGs: \n- 10 - REDUCED INEQUALITIES", ""],
-        "Theme: Freedom of opinion and expression",
-        [cell, "Supported", ("- Freedom of opinion and expression\nSDGs: \n- 16 - PEACE, JUSTICE AND STRONG "
-                            "INSTITUTIONS\nAffected persons: \n- Media"), ""],
-    ], running_header="UPR of Slovenia (3rd Cycle - 34th Session)")
+    data = build(
+        HEADER_C3,
+        [
+            "Theme: Racial discrimination",
+            [cell, "Supported", "- Racial discrimination\nSDGs: \n- 10 - REDUCED INEQUALITIES", ""],
+            "Theme: Freedom of opinion and expression",
+            [
+                cell,
+                "Supported",
+                (
+                    "- Freedom of opinion and expression\nSDGs: \n- 16 - PEACE, JUSTICE AND STRONG "
+                    "INSTITUTIONS\nAffected persons: \n- Media"
+                ),
+                "",
+            ],
+        ],
+        running_header="UPR of Slovenia (3rd Cycle - 34th Session)",
+    )
     doc = parse_thematic_list(data, source_url=URL)
     assert len(doc.recommendations) == 1
     record = doc.recommendations[0]
     assert record.themes == ["Racial discrimination", "Freedom of opinion and expression"]
-    assert record.sdgs == ["10 - REDUCED INEQUALITIES", "16 - PEACE, JUSTICE AND STRONG INSTITUTIONS"]
+    assert record.sdgs == [
+        "10 - REDUCED INEQUALITIES",
+        "16 - PEACE, JUSTICE AND STRONG INSTITUTIONS",
+    ]
     assert record.affected_persons == ["Media"]
-    assert read_thematic_table(data).items[0].list_themes == ["Racial discrimination",
-                                                              "Freedom of opinion and expression"]
+    assert read_thematic_table(data).items[0].list_themes == [
+        "Racial discrimination",
+        "Freedom of opinion and expression",
+    ]
 
 
 def test_unknown_position_is_reported_not_guessed():
-    data = build(HEADER_C3, [["122.5 Do something (France);\nSource of Position: A/HRC/43/15/Add.1 - Para.3",
-                              "Maybe later", "", ""],
-                             ["122.6 Do more (Chile);\nSource of Position: A/HRC/43/15/Add.1 - Para.3",
-                              "Noted", "", ""]])
+    data = build(
+        HEADER_C3,
+        [
+            [
+                "122.5 Do something (France);\nSource of Position: A/HRC/43/15/Add.1 - Para.3",
+                "Maybe later",
+                "",
+                "",
+            ],
+            [
+                "122.6 Do more (Chile);\nSource of Position: A/HRC/43/15/Add.1 - Para.3",
+                "Noted",
+                "",
+                "",
+            ],
+        ],
+    )
     doc = parse_thematic_list(data, source_url=URL, state="SVN", cycle=3)
     assert list(by_number(doc)) == ["122.6"]
     assert any("122.5: unknown position 'Maybe later'" in w for w in doc.warnings)
@@ -218,7 +316,14 @@ def test_state_and_cycle_are_required_when_not_printed():
 
 
 def test_cycle_from_cited_symbols_when_the_title_has_none():
-    rows = [["122.5 Do something (France);\nSource of Position: A/HRC/43/15/Add.1 - Para.3", "Supported", "", ""]]
+    rows = [
+        [
+            "122.5 Do something (France);\nSource of Position: A/HRC/43/15/Add.1 - Para.3",
+            "Supported",
+            "",
+            "",
+        ]
+    ]
     doc = parse_thematic_list(build(HEADER_C3, rows, title="Slovenia"), source_url=URL)
     assert (doc.document.state_under_review, doc.document.cycle) == ("SVN", 3)
 

@@ -76,6 +76,12 @@ def test_numbers_inside_text_are_not_items() -> None:
     assert "109.15 of the General Assembly" in recs["109.1"].text
 
 
+def test_out_of_sequence_item_start_is_reported() -> None:
+    parsed = parse(PENDING_LEAD + "109.1 Ratify CPED (Chile);\n109.9 Ratify OP-CAT (Peru).")
+    assert [r.paragraph for r in parsed.recommendations] == ["109.1"]
+    assert any("breaks the item numbering" in w for w in parsed.warnings)
+
+
 def test_item_running_across_pages_with_furniture() -> None:
     text = fixture("cycle2_report.txt")
     recs = by_paragraph(parse_wg_report_text(text, source_url=URL))
