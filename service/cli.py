@@ -59,6 +59,30 @@ def db_current() -> None:
     raise typer.Exit(0 if migrate.is_current(engine) else 1)
 
 
+@db_app.command("backup")
+def db_backup(path: Annotated[Path, typer.Argument(help="Backup file to write (.tar.gz)")]) -> None:
+    """Back up the database and the raw document store into one file."""
+    from service.backup import BackupError, backup
+
+    try:
+        say(backup(get_settings(), path))
+    except BackupError as exc:
+        say(str(exc))
+        raise typer.Exit(1) from exc
+
+
+@db_app.command("restore")
+def db_restore(path: Annotated[Path, typer.Argument(help="Backup file made by `db backup`")]) -> None:
+    """Restore the database and the raw document store from a backup."""
+    from service.backup import BackupError, restore
+
+    try:
+        say(restore(get_settings(), path))
+    except (BackupError, OSError) as exc:
+        say(str(exc))
+        raise typer.Exit(1) from exc
+
+
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="TCP port")] = 8000,
@@ -277,13 +301,35 @@ def apikey_create(name: Annotated[str, typer.Argument(help="Who the key is for; 
         say("--role must be reader, editor or admin")
         raise typer.Exit(2)
     _upgrade_if_embedded()
+    from service import audit
+
     with session_scope() as session:
         try:
             key = create_key(session, name, Role(role))
         except ValueError as exc:
             say(str(exc))
             raise typer.Exit(1) from exc
+        audit.record(session, None, "key.create", target=f"key/{name}", actor="cli",
+                     detail={"role": role})
     print(key)
+
+
+@apikey_app.command("list")
+def apikey_list() -> None:
+    """List keys: name, role, created, last used, revoked (never the keys themselves)."""
+    from sqlmodel import Session
+
+    from service.auth.routes import list_keys
+
+    _upgrade_if_embedded()
+    table = Table(title="API keys")
+    for col in ("name", "role", "prefix", "created", "last used", "revoked"):
+        table.add_column(col)
+    with Session(get_engine()) as session:
+        for key in list_keys(session):
+            table.add_row(key.name, key.role, key.prefix + "…", _when(key.created_at), _when(key.last_used_at),
+                          _when(key.revoked_at))
+    Console(width=160).print(table)
 
 
 @apikey_app.command("revoke")
@@ -292,8 +338,11 @@ def apikey_revoke(name: Annotated[str, typer.Argument(help="The key's name")]) -
     from service.auth.keys import revoke_key
 
     _upgrade_if_embedded()
+    from service import audit
+
     with session_scope() as session:
         if not revoke_key(session, name):
             say(f"no active key named {name!r}")
             raise typer.Exit(1)
+        audit.record(session, None, "key.revoke", target=f"key/{name}", actor="cli")
     say(f"revoked {name}")

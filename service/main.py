@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
 from service import __version__
+from service.auth.routes import router as access_router
 from service.changes.routes import router as changes_router
 from service.config import Settings, get_settings
 from service.db import get_engine
@@ -49,8 +50,8 @@ def create_app(engine_provider: Callable[[], Engine] = get_engine,
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     for router in (states_router, recommendations_router, assessments_router, conflicts_router,
-                   documents_router, changes_router, runs_router, watchlist_router, feeds_router,
-                   operations_router):
+                   documents_router, changes_router, runs_router, watchlist_router, access_router,
+                   feeds_router, operations_router):
         app.include_router(router)
 
     @app.get("/", include_in_schema=False)

@@ -54,7 +54,15 @@ class Call:
 def find_call(text: str) -> Call | None:
     """The call of a paragraph or lead-in whose subject is the Assembly."""
     match = _GOVERNED.search(text)
-    return _call(match.group(1), match.group(2)) if match else None
+    if match is None:
+        return None
+    call = _call(match.group(1), match.group(2))
+    if call.addressee == "them":  # "Noting that the authorities ..., the Assembly calls on them"
+        before = text[: match.start(1)]
+        antecedent = classify_addressee(before) if "them" not in before else None
+        if antecedent not in (None, "them", "state"):
+            return Call(call.verb, call.addressee_raw, antecedent, tuple(states_named(before)))
+    return call
 
 
 def leaf_call(text: str) -> Call | None:

@@ -57,7 +57,7 @@ _VOTE = (
 _FURNITURE = re.compile(
     r"^(?:Print|See related documents|Logo \w+|Parliamentary Assembly|"
     r"Author\(s\):?.*|Origin\b.*|(?:Provisional|Final) version|Home|Documents|"
-    r"Adopted texts?|Working documents?|Reply to Recommendation|:.*)$"
+    r"Adopted texts?|Working documents?|Reply to Recommendation\b.*|:.*)$"
 )
 
 

@@ -57,7 +57,7 @@ def parse_pace_page(html: bytes, *, url: str, state: str | None = None,
     header = check_page(page, html, url=url)
     warnings: list[str] = []
     paras = (read_paragraphs(page.blocks, start=header.type_index + 1, url=url)
-             if header.kind in ("text", "reply") else [])
+             if header.kind == "text" else [])
     iso3 = _state(state, header, paras, warnings, url=url)
     parsed = ParsedDocument(document=_document(html, header, page, iso3, url=url), warnings=warnings)
     ref_slug = _slug(header)

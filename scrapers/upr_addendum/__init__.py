@@ -167,7 +167,7 @@ def _parse(
         mechanism=Mechanism.UPR,
         kind=DocumentKind.ADDENDUM,
         symbol=meta.symbol,
-        title=f"Report of the Working Group on the Universal Periodic Review: {meta.state_name}. Addendum",
+        title=f"Report of the Working Group on the UPR: {meta.state_name}. Addendum",
         state_under_review=meta.state,
         cycle=meta.cycle,
         published_on=meta.published_on,
@@ -309,7 +309,7 @@ def _list_position(
 def _from_replies(
     text: str, meta: _Meta, parent: int | None, url: str, warnings: list[str]
 ) -> list[ScrapedPosition]:
-    """Item-by-item replies: classify each; unclear ones are reported for human review, not emitted."""
+    """Item-by-item replies, each classified; unclear ones go to human review, not to output."""
     out: list[ScrapedPosition] = []
     for reply in read_replies(text):
         numbers = [_full(key, parent, reply.printed) for key in reply.keys]

@@ -132,7 +132,7 @@ def _paragraphs(lines: list[str]) -> list[Paragraph]:
         if _ENDNOTES.match(line):
             break  # the endnotes block closes the document
         if _ROMAN_ALONE.match(line):
-            continue  # a heading number printed in its own column ("III." / "Noted recommendations")
+            continue  # a heading number in its own column ("III." / "Noted recommendations")
         para = _PARA.match(line)
         if para and int(para.group(1)) == expected:
             heading = _heading(heading_lines) if heading_lines else heading

@@ -1,4 +1,4 @@
-"""What the addendum's title block and introduction say: symbol, State, date, cycle, parent paragraph."""
+"""What an addendum's title block and introduction say: symbol, State, date, cycle, parent."""
 
 from __future__ import annotations
 

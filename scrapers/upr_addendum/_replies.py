@@ -28,7 +28,10 @@ _LABEL = re.compile(
     r"Not\s+(?:supported|accepted)|Supported|Accepted|Noted|Rejected)\b[\s.:;,\-]*",
     _F,
 )
-_NEG = r"(?:cannot|can\s?not|does\s+not|do\s+not|will\s+not|could\s+not|is\s+(?:not\s+in\s+a\s+position|unable)\s+to)"
+_NEG = (
+    r"(?:cannot|can\s?not|does\s+not|do\s+not|will\s+not|could\s+not"
+    r"|is\s+(?:not\s+in\s+a\s+position|unable)\s+to)"
+)
 _OBJ = r"(?:\s+(?:the|this|these|all|both|such|that|those))?\s+recommendations?\b"
 _REFUSE = re.compile(
     rf"\b{_NEG}\s+(?:accept|support){_OBJ}|\breject(?:s|ed)?{_OBJ}|{_OBJ}\s+(?:is|are)\s+"

@@ -138,7 +138,7 @@ class UprInfoClient:
 
     def state_filter_values(self, schema: Schema) -> dict[str, str]:
         """ISO3 -> the value that filters ``state_under_review``: the State entity's sharedId for a
-        relationship property, the thesaurus value id for a select ([unverified] which: both handled)."""
+        relationship property, the thesaurus value id for a select ([unverified]: both handled)."""
         prop = schema.properties["state_under_review"]
         if prop.type in ("select", "multiselect"):
             labels = schema.thesaurus_of("state_under_review").values
@@ -222,7 +222,7 @@ class UprInfoClient:
             )
 
     def _pages(self, template: str, filters: dict[str, Any] | None, first: Page) -> list[Any]:
-        """All rows of a partition: page with from/limit until an empty page or from >= totalRows."""
+        """All rows of a partition: from/limit pages until an empty page or from >= totalRows."""
         rows = list(first.rows)
         while rows and len(rows) < first.total:
             page = self._search(template, filters, len(rows))

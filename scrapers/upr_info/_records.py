@@ -231,7 +231,7 @@ def _session(metadata: dict[str, Any], url: str | None, warnings: list[str]) -> 
 
 
 def _epoch_ms(value: Any, name: str, warnings: list[str]) -> datetime | None:
-    """Uwazi epoch milliseconds -> UTC; implausible values (seconds, junk) are reported, not guessed."""
+    """Uwazi epoch milliseconds -> UTC; implausible values (seconds, junk) are reported."""
     if value is None:
         return None
     if (

@@ -112,7 +112,8 @@ def _labels(items: list[Any], warnings: list[str], thesaurus: str) -> dict[str, 
             continue
         if not _UUID.match(str(value)):
             warnings.append(
-                f"thesaurus {thesaurus!r}: value {label!r} has id {value!r}, not a 36-character UUID"
+                f"thesaurus {thesaurus!r}: value {label!r} has id {value!r}, "
+                "not a 36-character UUID"
             )
         out[str(label)] = str(value)
     return out

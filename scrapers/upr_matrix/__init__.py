@@ -328,7 +328,7 @@ def _from_title(title: str) -> tuple[str | None, int | None, int | None]:
 
 
 def _state_in(title: str) -> str | None:
-    """The one State whose name appears in the title lines (longest names first); None if 0 or 2+."""
+    """The one State named in the title lines (longest names first); None if none or several."""
     found: set[str] = set()
     for line in title.split("\n")[:6]:
         words = re.findall(r"[\w'\u2019\-]+|\([^)]*\)", line)

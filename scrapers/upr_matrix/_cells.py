@@ -1,6 +1,7 @@
 """Cells of a thematic list: themes/SDG/affected-person bullets, "Source of Position", and the
-recommending States in brackets (same rules as WG reports, SOURCES.md §3.1: ``(France) (Lithuania)``,
-``(Iran (Islamic Republic of))``, ``(Portugal, Slovakia)``; a group counts only if all of it names States).
+recommending States in brackets (same rules as WG reports, SOURCES.md §3.1:
+``(France) (Lithuania)``, ``(Iran (Islamic Republic of))``, ``(Portugal, Slovakia)``; a group
+counts only if all of it names States).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ _BULLET = re.compile(r"^[-\u2013\u2014\u2022\u00b7\u25aa*]\s*")
 
 
 def themes(cell: str) -> tuple[list[str], list[str], list[str]]:
-    """Bullets of a themes cell: themes, then "SDGs:" and "Affected persons:"/"Groups of Persons:"."""
+    """Bullets of a themes cell: themes, then "SDGs:", "Affected persons:"/"Groups of Persons:"."""
     lists: dict[str, list[str]] = {"themes": [], "sdgs": [], "persons": []}
     target = "themes"
     for line in cell.replace("\r", "\n").split("\n"):

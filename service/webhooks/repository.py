@@ -162,10 +162,11 @@ def redeliver(session: Session, delivery_id: int, *, now: datetime | None = None
     replay = _next_replay(session, original.subscription_id, [original.event_id])[original.event_id]
     copy = WebhookDelivery(**delivery_row(original.subscription_id, original.event_id,
                                           now or utcnow(), replay))
+    session.add(copy)
     try:
-        with session.begin_nested():
-            session.add(copy)
+        session.flush()
     except IntegrityError as exc:  # a simultaneous redelivery took the same replay number
+        session.rollback()
         raise Conflict("this delivery is being redelivered already; try again") from exc
     return copy
 

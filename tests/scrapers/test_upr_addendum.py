@@ -277,7 +277,8 @@ and replies presented by the State under review
 
 def test_partial_support_keeps_the_explanation():
     text = HEAD + (
-        "1. Montenegro received 4 recommendations, of which 2 are supported, 1 partially supported and 1 noted.\n"
+        "1. Montenegro received 4 recommendations, of which 2 are supported, 1 partially "
+        "supported and 1 noted.\n"
         "2. The Government accepts recommendations 98.1 and 98.2.\n"
         "3. The Government partially accepts recommendation 98.3: it supports the review of the\n"
         "law but not the repeal of article 5.\n"
@@ -400,14 +401,16 @@ def test_number_list_round_trip(items, sep, dash):
     [
         (
             (
-                "The Working Group's report contains 163 recommendations. The Government of Slovenia accepts 142 "
+                "The Working Group's report contains 163 recommendations. The Government of "
+                "Slovenia accepts 142 "
                 "recommendations. For the time being, the Government notes 21 recommendations."
             ),
             (163, None, None, 142, 21),
         ),
         (
             (
-                "Slovenia received 254 recommendations from UN member states. With this document, Slovenia sets out its "
+                "Slovenia received 254 recommendations from UN member states. With this "
+                "document, Slovenia sets out its "
                 "position on all recommendations, of which 217 are supported and 37 noted."
             ),
             (254, None, None, 217, 37),

@@ -80,3 +80,25 @@ def test_reading_can_require_a_key(engine, settings):
         s.commit()
     assert closed.get("/api/v1/states", headers={"Authorization": f"Bearer {key}"}).status_code == 200
     assert closed.get("/healthz").status_code == 200
+
+
+def test_keys_are_managed_by_admins_and_every_change_is_audited(client, engine):
+    with Session(engine) as s:
+        admin = create_key(s, "root", Role.ADMIN)
+        editor = create_key(s, "desk", Role.EDITOR)
+        s.commit()
+    as_admin = {"Authorization": f"Bearer {admin}"}
+    assert client.get("/api/v1/keys").status_code == 401
+    assert client.get("/api/v1/keys", headers={"Authorization": f"Bearer {editor}"}).status_code == 403
+    created = client.post("/api/v1/keys", json={"name": "newsroom-bot", "role": "reader"}, headers=as_admin)
+    assert created.status_code == 201 and created.json()["key"].startswith("rw_")
+    listed = client.get("/api/v1/keys", headers=as_admin).json()["items"]
+    assert {k["name"] for k in listed} == {"root", "desk", "newsroom-bot"}
+    assert all("key" not in k and "key_hash" not in k for k in listed)
+    assert client.post("/api/v1/keys", json={"name": "desk", "role": "reader"}, headers=as_admin).status_code == 409
+    assert client.delete("/api/v1/keys/newsroom-bot", headers=as_admin).status_code == 204
+    bot = {"Authorization": f"Bearer {created.json()['key']}"}
+    assert client.post("/api/v1/recommendations/1/assessments", json={}, headers=bot).status_code == 401
+    audit = client.get("/api/v1/audit", headers=as_admin).json()
+    assert [(e["actor"], e["action"]) for e in audit["items"]] == [("root", "key.revoke"), ("root", "key.create")]
+    assert client.get("/api/v1/audit", headers={"Authorization": f"Bearer {editor}"}).status_code == 403
