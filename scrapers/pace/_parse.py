@@ -59,8 +59,7 @@ def parse_pace_page(html: bytes, *, url: str, state: str | None = None,
     paras = (read_paragraphs(page.blocks, start=header.type_index + 1, url=url)
              if header.kind == "text" else [])
     iso3 = _state(state, header, paras, warnings, url=url)
-    parsed = ParsedDocument(document=_document(html, header, page, iso3, url=url), warnings=warnings)
-    ref_slug = _slug(header)
+    parsed = ParsedDocument(document=_document(html, header, page, iso3, url=url))
     if header.kind == "text":
         parsed.recommendations = _recommendations(header, paras, iso3, warnings, url=url)
         if iso3:
@@ -75,7 +74,8 @@ def parse_pace_page(html: bytes, *, url: str, state: str | None = None,
         warnings.append(f"{header.reference} ({header.doc_type}): draft or working texts are not "
                         "recommendations; parse the adopted text")
     if iso3:
-        parsed.links += _related(page, document_key(iso3, ref_slug), url=url)
+        parsed.links += _related(page, document_key(iso3, _slug(header)), url=url)
+    parsed.warnings = warnings
     return parsed
 
 

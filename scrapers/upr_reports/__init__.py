@@ -48,6 +48,7 @@ PARSER_VERSION = "1.0.0"
 
 _T = TypeVar("_T")
 _COMMITMENTS = re.compile(r"\b(?:commitments?|pledges?)\b", re.IGNORECASE)
+_ISO3_LIKE = re.compile(r"[A-Z]{3}")
 _INLINE_ITEM = re.compile(r"^\s*[A-Z][a-z]+\s")
 _STATE_AT_END = re.compile(r"\)\s*[.;]?\s*$")
 _PROSE_AFTER_TRAILER = re.compile(r"^\s*\.\s+(?=[A-Z\u201c\"])")
@@ -164,9 +165,7 @@ def _metadata(
     first = normalise_whitespace(pages[0])
     detected_state, printed = detect_state(first)
     if state is not None:
-        iso3 = to_iso3(state)
-        if iso3 is None:
-            raise LayoutChanged(f"unknown State under review {state!r}")
+        iso3 = to_iso3(state) or _explicit_code(state, warnings)
         if detected_state and detected_state != iso3:
             warnings.append(f"title names {printed!r} but state={state!r} was given")
         printed = state if len(state) != 3 else printed or state
@@ -193,6 +192,16 @@ def _metadata(
         symbol=found_symbol,
         published_on=detect_date(first),
     )
+
+
+def _explicit_code(state: str, warnings: list[str]) -> str:
+    """An explicit State argument that is no UN State name: a three-letter code is the caller's
+    decision (a fictional sample, a territory) and is kept; anything else cannot make a key."""
+    code = state.strip()
+    if not _ISO3_LIKE.fullmatch(code):
+        raise LayoutChanged(f"unknown State under review {state!r}")
+    warnings.append(f"state={state!r} is not a UN member or observer State; kept as given")
+    return code
 
 
 def _detected_cycle(wg_session: int | None, symbol: str | None, warnings: list[str]) -> int | None:

@@ -24,6 +24,7 @@ from service.models import (
     ThemeKind,
 )
 from service.pagination import decode_cursor, encode_cursor
+from service.search import text_match
 from service.recommendations.schemas import Status
 
 IMPLEMENTED_VALUES = (Implementation.IMPLEMENTED.value, Implementation.PARTIALLY_IMPLEMENTED.value)
@@ -66,7 +67,7 @@ def status_clause(status: Status) -> ColumnElement[bool]:
     return and_(not_impl, Recommendation.position == Position.PENDING.value)
 
 
-def _conditions(f: RecommendationFilter) -> list[ColumnElement[bool]]:
+def _conditions(f: RecommendationFilter, dialect: str) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.state:
         conds.append(Recommendation.state == f.state)
@@ -90,8 +91,7 @@ def _conditions(f: RecommendationFilter) -> list[ColumnElement[bool]]:
         if value:
             conds.append(_tagged(kind, value))
     if f.q:
-        for word in f.q.split():
-            conds.append(func.lower(Recommendation.text).contains(word.lower(), autoescape=True))
+        conds.append(text_match(dialect, f.q))
     if not f.include_sample:
         conds.append(Recommendation.is_sample.is_(False))
     return conds
@@ -107,8 +107,12 @@ def _tagged(kind: ThemeKind, value: str) -> ColumnElement[bool]:
                           RecommendationTheme.theme_id == Theme.id, Theme.kind == kind, name_match)
 
 
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def count(session: Session, f: RecommendationFilter) -> int:
-    stmt = select(func.count()).select_from(Recommendation).where(*_conditions(f))
+    stmt = select(func.count()).select_from(Recommendation).where(*_conditions(f, _dialect(session)))
     return session.execute(stmt).scalar_one()
 
 
@@ -117,7 +121,7 @@ def list_page(session: Session, f: RecommendationFilter, *, sort: str, limit: in
     """One page in `sort` order (`-` prefix = descending), keyset-paginated on (sort value, id)."""
     descending = sort.startswith("-")
     column = SORTS[sort.lstrip("-")]
-    stmt = select(Recommendation).where(*_conditions(f))
+    stmt = select(Recommendation).where(*_conditions(f, _dialect(session)))
     if cursor:
         value, last_id = decode_cursor(cursor, 2)
         value = _cursor_value(column, value)

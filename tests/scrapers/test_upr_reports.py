@@ -409,6 +409,12 @@ def test_unknown_state_argument_raises() -> None:
         parse(PENDING_LEAD + "109.1 Ratify CPED (Chile).", state="Atlantis")
 
 
+def test_explicit_code_outside_the_un_list_is_kept() -> None:
+    parsed = parse(PENDING_LEAD + "109.1 Ratify CPED (Chile).", state="XSA")
+    assert parsed.recommendations[0].key == "upr/XSA/2/109.1"
+    assert any("not a UN member" in w for w in parsed.warnings)
+
+
 def test_pdf_end_to_end_matches_text_parse() -> None:
     pages = fixture("cycle2_report.txt").split("\f")
     from_pdf = parse_wg_report(make_pdf(pages), source_url=URL)
