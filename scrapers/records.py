@@ -84,6 +84,8 @@ class ExternalId(BaseModel):
     source: str
     external_id: str
     url: str | None = None
+    match_method: str | None = None  # how the record was joined: paragraph, text, none
+    match_confidence: float | None = None
 
 
 class ScrapedRecommendation(BaseModel):
@@ -93,7 +95,7 @@ class ScrapedRecommendation(BaseModel):
     mechanism: Mechanism
     state: str  # ISO3 of the state under review
     cycle: int | None = None
-    paragraph: str
+    paragraph: str | None  # None when the source numbers nothing (UPR Info entries of their own)
     text: str
     recommending_states: list[str] = Field(default_factory=list)  # ISO3 where known, else as printed
     recommending_states_raw: list[str] = Field(default_factory=list)

@@ -38,7 +38,10 @@ def say(message: str) -> None:
 def _upgrade_and_seed() -> None:
     from service.states.seed import seed_states
 
-    migrate.upgrade(get_settings().effective_database_url)
+    settings = get_settings()
+    if settings.is_embedded:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.effective_database_url)
     with session_scope() as session:
         seed_states(session)
 
@@ -207,7 +210,7 @@ def parse(paths: Annotated[list[Path], typer.Argument(help="Documents to parse")
     for path in paths:
         try:
             data = path.read_bytes()
-            parsed = pipeline.detect_parser()(data, path.resolve().as_uri())
+            parsed = pipeline.detect_parser(engine=_engine_if_database())(data, path.resolve().as_uri())
         except (OSError, ScrapeError) as exc:
             failed += 1
             reason = exc.reason if isinstance(exc, ScrapeError) else exc.strerror or str(exc)
@@ -215,6 +218,14 @@ def parse(paths: Annotated[list[Path], typer.Argument(help="Documents to parse")
             continue
         (_print_jsonl if format == "jsonl" else _print_table)(parsed, str(path))
     raise typer.Exit(1 if failed else 0)
+
+
+def _engine_if_database():
+    """`parse` never writes; it reads stored recommendations only to join UPR Info exports."""
+    settings = get_settings()
+    if settings.is_embedded and not (settings.data_dir / "recwatch.sqlite3").exists():
+        return None
+    return get_engine()
 
 
 def _report(report: RunReport, label: str) -> None:
@@ -242,7 +253,7 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Documents saved on
     for path in paths:
         report = pipeline.import_path(engine, settings, path,
                                       parser=pipeline.detect_parser(symbol=symbol, state=state,
-                                                                    cycle=cycle))
+                                                                    cycle=cycle, engine=engine))
         _report(report, str(path))
         failed += not report.ok
     raise typer.Exit(1 if failed else 0)

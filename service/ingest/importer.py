@@ -170,7 +170,7 @@ def _insert(session: Session, scraped: ScrapedRecommendation, review: Review,
     session.flush()
     _write_recommending_states(session, rec, scraped)
     _attach_external_ids(session, rec, scraped)
-    if doc.symbol and doc.kind in (DocumentKind.WG_REPORT, DocumentKind.SAMPLE):
+    if doc.symbol and scraped.paragraph and doc.kind in (DocumentKind.WG_REPORT, DocumentKind.SAMPLE):
         session.add(ExternalRef(recommendation_id=rec.id, source="un_symbol",
                                 external_id=f"{doc.symbol} para. {scraped.paragraph}",
                                 url=ODS_URL.format(symbol=doc.symbol)))
@@ -241,4 +241,5 @@ def _attach_external_ids(session: Session, rec: Recommendation, scraped: Scraped
             ExternalRef.external_id == ref.external_id)).first()
         if exists is None:
             session.add(ExternalRef(recommendation_id=rec.id, source=ref.source,
-                                    external_id=ref.external_id, url=ref.url))
+                                    external_id=ref.external_id, url=ref.url,
+                                    match_method=ref.match_method, match_confidence=ref.match_confidence))

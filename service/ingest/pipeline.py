@@ -14,11 +14,15 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from scrapers import upr_reports
+from scrapers.detect import detect_kind
 from scrapers.errors import ScrapeError, SourceBlocked
 from scrapers.http import ValidatorStore
-from scrapers.records import ParsedDocument
+from scrapers.records import DocumentKind, ParsedDocument
+from scrapers.upr_addendum import parse_addendum
+from scrapers.upr_info import parse_export
+from scrapers.upr_matrix import parse_thematic_list
 from service.config import Settings
-from service.ingest import checks, related, runs
+from service.ingest import checks, related, runs, upr_info
 from service.ingest.importer import ImportResult, import_parsed
 from service.models import Document, RunOutcome
 from service.store import RawStore, sha256_hex
@@ -50,10 +54,37 @@ def wg_report_parser(*, symbol: str | None = None, state: str | None = None,
     return parse
 
 
-def detect_parser(*, symbol: str | None = None, state: str | None = None,
-                  cycle: int | None = None) -> Parser:
-    """The parser for a document given by a person: the one place that routes by document kind."""
-    return wg_report_parser(symbol=symbol, state=state, cycle=cycle)
+def detect_parser(*, symbol: str | None = None, state: str | None = None, cycle: int | None = None,
+                  engine: Engine | None = None, kind: DocumentKind | None = None) -> Parser:
+    """The parser for a document given by a person: the one place that routes by document kind
+    (WG report, addendum, thematic list, UPR Info JSON export, PACE page)."""
+    def parse(data: bytes, source_url: str) -> ParsedDocument:
+        detected = kind or detect_kind(data)
+        if detected == DocumentKind.ADDENDUM:
+            return parse_addendum(data, source_url=source_url, symbol=symbol, state=state, cycle=cycle)
+        if detected == DocumentKind.THEMATIC_LIST:
+            return parse_thematic_list(data, source_url=source_url, symbol=symbol, state=state, cycle=cycle)
+        if detected == DocumentKind.UPR_INFO_ENTITY:
+            if engine is None:
+                raise ScrapeError("UPR Info exports are joined to stored recommendations: use `recwatch import`")
+            return _upr_info_export(engine, data, source_url)
+        if detected == DocumentKind.PACE_TEXT:
+            return _pace_page(data, source_url, state)
+        return upr_reports.parse_wg_report(data, source_url=source_url, symbol=symbol, state=state, cycle=cycle)
+    return parse
+
+
+def _upr_info_export(engine: Engine, data: bytes, source_url: str) -> ParsedDocument:
+    export = parse_export(data)
+    with Session(engine) as session:
+        return upr_info.resolve(session, export.records, source_url=source_url, data=data,
+                                warnings=list(export.warnings))
+
+
+def _pace_page(data: bytes, source_url: str, state: str | None) -> ParsedDocument:
+    from scrapers.pace import parse_pace_page
+
+    return parse_pace_page(data, url=source_url, state=state)
 
 
 class RunContext:

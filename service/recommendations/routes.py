@@ -28,6 +28,7 @@ from service.recommendations.schemas import (
     derive_status,
 )
 from service.recommendations.schemas import ConflictOut, RelatedOut
+from service.states.seed import SAMPLE_STATE
 
 router = APIRouter(prefix="/api/v1/recommendations", tags=["recommendations"])
 
@@ -38,6 +39,8 @@ def state_code(value: str | None, name: str) -> str | None:
     """Accept an ISO3 code or a state name; anything else is a clear 422."""
     if value is None:
         return None
+    if value.upper() == SAMPLE_STATE.iso3:
+        return SAMPLE_STATE.iso3
     code = countries.to_iso3(value)
     if code is None:
         raise InvalidParameter(f"{name}: unknown state {value!r}; use an ISO 3166 alpha-3 code")
