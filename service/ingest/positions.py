@@ -115,6 +115,12 @@ def _record_conflict(session: Session, rec: Recommendation, current: StatusEvent
                      doc: Document) -> None:
     if claim.position == Position.PENDING:
         return  # "pending" disagrees with nothing: it only defers
+    known = session.execute(select(PositionConflict.id).where(
+        PositionConflict.recommendation_id == rec.id, PositionConflict.claimed_source == doc.kind,
+        PositionConflict.claimed_position == claim.position,
+        PositionConflict.current_position == current.new)).first()
+    if known is not None:
+        return  # the same disagreement restated by a newer copy of the same source
     session.add(PositionConflict(
         recommendation_id=rec.id, current_position=current.new,
         current_source=current.source_kind or "unknown", current_event_id=current.id,
