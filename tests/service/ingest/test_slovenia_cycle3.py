@@ -87,3 +87,23 @@ def test_addendum_for_another_report_is_refused(engine, settings):
     with Session(engine) as s:
         assert s.execute(select(func.count()).select_from(Recommendation).where(
             Recommendation.state == "SVN")).scalar_one() == 0
+
+
+def test_thematic_list_with_numbers_not_in_the_report_is_imported_with_each_mismatch_reported(
+        engine, settings, tmp_path):
+    from tests.scrapers.test_upr_matrix import HEADER_C3, build
+
+    _import(engine, settings, "slovenia2019.pdf")
+    rows = ["Theme: Racial discrimination",
+            ["121.1 Ratify the optional protocol (Ukraine);\nSource of Position: A/HRC/43/15 - Para 121",
+             "Supported", "- Racial discrimination", ""],
+            ["122.999 An item the report does not have (France);\nSource of Position: A/HRC/43/15/Add.1 - Para.3",
+             "Supported", "- Racial discrimination", ""]]
+    path = tmp_path / "list.docx"
+    path.write_bytes(build(HEADER_C3, rows, running_header="UPR of Slovenia (3rd Cycle - 34th Session)"))
+    report = pipeline.import_path(engine, settings, path, parser=pipeline.detect_parser(engine=engine))
+    assert report.outcome == "partial"
+    mismatches = [e["message"] for e in report.errors if e["class"] == "Mismatch"]
+    assert "122.999 is in the thematic list but not in the report" in mismatches
+    assert "121.2 is in the report but not in the thematic list" in mismatches
+    assert len(mismatches) == 1 + 214
