@@ -21,6 +21,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from scrapers.challenge import challenge_markers
 from scrapers.errors import SourceBlocked, SourceUnavailable
 
 class NotModified(Exception):
@@ -42,8 +43,6 @@ class ValidatorStore(Protocol):
 
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-CHALLENGE_MARKERS = ("just a moment...", "cf-challenge", "widget containing a cloudflare security challenge",
-                     "challenge-platform")
 
 
 @dataclass(frozen=True)
@@ -107,8 +106,7 @@ def is_challenge(response: httpx.Response) -> bool:
     if response.status_code == 202 and not response.content:
         return True
     if response.status_code in (403, 429, 503) or "html" in response.headers.get("content-type", ""):
-        head = response.content[:20000].decode("utf-8", "replace").lower()
-        return any(marker in head for marker in CHALLENGE_MARKERS)
+        return bool(challenge_markers(response.content))
     return False
 
 

@@ -138,3 +138,26 @@ def normalise_position(label: str) -> Position | None:
         if pattern.search(flat):
             return position
     return None
+
+
+def cycle_for_wg_session(session: int) -> int | None:
+    """UPR cycle of a Working Group session: 1–12 → 1, then 14 sessions a cycle (13–26 → 2,
+    27–40 → 3, 41–54 → 4)."""
+    if session < 1:
+        return None
+    return 1 if session <= 12 else 2 + (session - 13) // 14
+
+
+def cycle_for_hrc_session(session: int) -> int | None:
+    """UPR cycle of the HRC session that adopted a WG report (the n in ``A/HRC/n/..``).
+
+    Cycle 1: WG 1–12 adopted at HRC 8–19 (Iceland, WG 12: A/HRC/19/13); cycle 2: WG 13–26, HRC
+    21–34; cycle 3: WG 27–40, HRC 36–50; cycle 4: WG 41–54, from HRC 52. A postponed review can
+    fall outside these: pass the cycle explicitly then.
+    """
+    if session < 8:
+        return None
+    for cycle, last in enumerate((19, 34, 50, 66), start=1):
+        if session <= last:
+            return cycle
+    return None

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date
 
 from scrapers.countries import to_iso3
+from scrapers.vocab import cycle_for_hrc_session, cycle_for_wg_session
 
 __all__ = [
     "cycle_for_hrc_session",
@@ -73,31 +74,6 @@ def hrc_session(symbol: str | None) -> int | None:
     """HRC session of a report symbol (``A/HRC/43/15/Add.1`` -> 43)."""
     match = _SYMBOL_SESSION.match(symbol or "")
     return int(match.group(1)) if match else None
-
-
-def cycle_for_hrc_session(session: int) -> int | None:
-    """UPR cycle of the HRC session that adopted a WG report (the number in ``A/HRC/{n}/..``).
-
-    Cycle 1 = WG sessions 1-12, adopted at HRC 8-19 (Iceland, WG 12: A/HRC/19/13); cycle 2 =
-    WG 13-26, HRC 21-34; cycle 3 = WG 27-40, HRC 36-49; cycle 4 = WG 41-54, from HRC 52.
-    HRC 20, 35 and 50-51 adopted no outcomes; a postponed review can fall outside (pass cycle=).
-    """
-    if session < 8:
-        return None
-    if session <= 19:
-        return 1
-    if session <= 34:
-        return 2
-    if session <= 50:
-        return 3
-    return 4 if session <= 66 else None
-
-
-def cycle_for_wg_session(session: int) -> int | None:
-    """UPR cycle of a Working Group session: 1-12 -> 1, then 14 sessions per cycle."""
-    if session < 1:
-        return None
-    return 1 if session <= 12 else 2 + (session - 13) // 14
 
 
 def detect_state(first_page: str) -> tuple[str | None, str | None]:

@@ -30,8 +30,6 @@ from scrapers.records import (
 from scrapers.text import clean_text, normalise_whitespace, pdf_pages
 from scrapers.upr_reports._blocks import Block, Item, find_section, scan_blocks, section_start_page
 from scrapers.upr_reports._meta import (
-    cycle_for_hrc_session,
-    cycle_for_session,
     detect_date,
     detect_state,
     detect_symbol,
@@ -39,7 +37,12 @@ from scrapers.upr_reports._meta import (
     hrc_session_of,
 )
 from scrapers.upr_reports._states import attribute, bracket_groups, resolve_group
-from scrapers.vocab import classify_lead_in, is_neutral_lead_in
+from scrapers.vocab import (
+    classify_lead_in,
+    cycle_for_hrc_session,
+    cycle_for_wg_session,
+    is_neutral_lead_in,
+)
 
 __all__ = ["PARSER_NAME", "PARSER_VERSION", "parse_wg_report", "parse_wg_report_text"]
 
@@ -207,7 +210,7 @@ def _explicit_code(state: str, warnings: list[str]) -> str:
 def _detected_cycle(wg_session: int | None, symbol: str | None, warnings: list[str]) -> int | None:
     """Cycle from the WG session; from the HRC session of the symbol when the session is absent."""
     if wg_session:
-        return cycle_for_session(wg_session)
+        return cycle_for_wg_session(wg_session)
     hrc_session = hrc_session_of(symbol) if symbol else None
     cycle = cycle_for_hrc_session(hrc_session) if hrc_session else None
     if cycle is not None:

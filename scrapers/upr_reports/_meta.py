@@ -93,23 +93,9 @@ def ordinal_value(word: str) -> int | None:
     return None
 
 
-def cycle_for_hrc_session(hrc_session: int) -> int | None:
-    """Cycle of a WG report from the HRC session in its symbol (fallback when the WG session is
-    not printed): HRC 8-19 -> 1, 20-34 -> 2, 35-49 -> 3, 50-64 -> 4."""
-    for cycle, last in enumerate((19, 34, 49, 64), start=1):
-        if 8 <= hrc_session <= last:
-            return cycle
-    return None
-
-
 def hrc_session_of(symbol: str) -> int | None:
     """HRC session in a WG report symbol ("A/HRC/24/13" -> 24); None for other symbols."""
     match = re.fullmatch(r"A/HRC/(\d{1,2})/\d{1,3}(?:/Add\.\d)?", symbol.replace(" ", ""))
     return int(match.group(1)) if match else None
 
 
-def cycle_for_session(wg_session: int) -> int:
-    """UPR cycle of a WG session: 1-12 -> 1, 13-26 -> 2, 27-40 -> 3, 41-54 -> 4 (14 a cycle)."""
-    if wg_session < 1:
-        raise ValueError(f"invalid WG session {wg_session}")
-    return 1 if wg_session <= 12 else 2 + (wg_session - 13) // 14

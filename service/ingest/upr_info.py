@@ -27,7 +27,7 @@ from scrapers.records import (
     recommendation_key,
 )
 from scrapers.upr_info import UprInfoRecommendation
-from scrapers.upr_reports._meta import cycle_for_session
+from scrapers.vocab import cycle_for_wg_session
 from service.models import ExternalRef, Recommendation
 
 SOURCE = "upr_info"
@@ -45,7 +45,7 @@ def normalise(text: str) -> str:
 def _cycle(entry: UprInfoRecommendation) -> int | None:
     if entry.cycle is not None:
         return entry.cycle
-    return cycle_for_session(entry.session_number) if entry.session_number else None
+    return cycle_for_wg_session(entry.session_number) if entry.session_number else None
 
 
 class Joiner:
