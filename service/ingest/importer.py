@@ -8,19 +8,20 @@ everything in place and writes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from sqlmodel import Session, select
 
 from scrapers.records import (
     DocumentKind,
     ParsedDocument,
-    ScrapedDocument,
     ScrapedPosition,
     ScrapedRecommendation,
     text_sha256,
 )
-from service.ingest import events, themes
+from service.ingest import events, themes, timeline
 from service.ingest.changes import StoredSnapshot, diff
 from service.ingest.positions import Claim, claim_position, source_rank
+from service.ingest.reviews import ReviewCache, get_or_create_document
 from service.models import (
     Document,
     ExternalRef,
@@ -29,7 +30,6 @@ from service.models import (
     Review,
 )
 from service.models._common import utcnow
-from service.states.seed import ensure_state
 
 ODS_URL = "https://documents.un.org/api/symbol/access?s={symbol}&l=en&t=pdf"
 
@@ -53,23 +53,18 @@ def import_parsed(session: Session, parsed: ParsedDocument, *, recorded_by: str,
                   baseline: bool = False) -> ImportResult:
     """Write `parsed` in the caller's transaction; the raw bytes must already be archived."""
     result = ImportResult()
-    meta = parsed.document
-    if meta.state_under_review:
-        ensure_state(session, meta.state_under_review)
-    review = _get_or_create_review(session, meta) if meta.state_under_review else None
-    doc, result.document_new = _get_or_create_document(session, meta, review)
+    doc, result.document_new = get_or_create_document(session, parsed.document)
     result.document_id = doc.id
     if result.document_new:
         events.emit_document(session, doc, baseline=baseline)
         result.events += 1
+    reviews = ReviewCache(session, parsed.document)
     for scraped in parsed.recommendations:
-        if review is None:
-            result.rejected += 1
-            result.errors.append(f"{scraped.key}: document has no state under review")
-            continue
-        _apply(session, scraped, review, doc, recorded_by, baseline, result)
+        _apply(session, scraped, reviews.for_record(scraped), doc, recorded_by, baseline, result)
     for position in parsed.positions:
         _apply_position(session, position, doc, recorded_by, baseline, result)
+    timeline.apply_links(session, parsed.links, doc, result)
+    timeline.apply_implementations(session, parsed.implementations, doc, recorded_by, baseline, result)
     session.flush()
     return result
 
@@ -96,39 +91,6 @@ def _apply_position(session: Session, scraped: ScrapedPosition, doc: Document, r
         result.unchanged += 1
 
 
-def _get_or_create_review(session: Session, meta: ScrapedDocument) -> Review:
-    ref = str(meta.cycle) if meta.cycle is not None else (meta.symbol or "unknown")
-    review = session.exec(select(Review).where(
-        Review.mechanism == meta.mechanism, Review.state == meta.state_under_review,
-        Review.ref == ref)).first()
-    if review is None:
-        review = Review(mechanism=meta.mechanism, state=meta.state_under_review, ref=ref,
-                        cycle=meta.cycle, session=meta.wg_session, title=meta.title,
-                        is_sample=meta.is_sample)
-        session.add(review)
-        session.flush()
-    elif review.session is None and meta.wg_session is not None:
-        review.session = meta.wg_session
-    return review
-
-
-def _get_or_create_document(session: Session, meta: ScrapedDocument,
-                            review: Review | None) -> tuple[Document, bool]:
-    doc = session.exec(select(Document).where(Document.sha256 == meta.sha256)).first()
-    if doc is not None:
-        return doc, False
-    doc = Document(
-        mechanism=meta.mechanism, kind=meta.kind, symbol=meta.symbol, title=meta.title,
-        state=meta.state_under_review, review_id=review.id if review else None,
-        url=meta.source_url, language=meta.language, published_on=meta.published_on,
-        sha256=meta.sha256, content_type=meta.content_type, size=meta.size,
-        parser=meta.parser, parser_version=meta.parser_version, is_sample=meta.is_sample,
-    )
-    session.add(doc)
-    session.flush()
-    return doc, True
-
-
 def _apply(session: Session, scraped: ScrapedRecommendation, review: Review, doc: Document,
            recorded_by: str, baseline: bool, result: ImportResult) -> None:
     rec = session.exec(select(Recommendation).where(Recommendation.key == scraped.key)).first()
@@ -143,6 +105,7 @@ def _apply(session: Session, scraped: ScrapedRecommendation, review: Review, doc
         themes.attach(session, rec, scraped, doc.kind)
         return
     changed = _update_fields(session, rec, scraped, doc, baseline, result)
+    changed = _update_attributes(rec, scraped) or changed
     outcome = claim_position(session, rec, _claim_of(scraped), doc, recorded_by=recorded_by,
                              created=False, baseline=baseline)
     result.events += outcome.applied
@@ -164,7 +127,8 @@ def _insert(session: Session, scraped: ScrapedRecommendation, review: Review,
         cycle=scraped.cycle, paragraph=scraped.paragraph, text=scraped.text,
         text_sha256=text_sha256(scraped.text), position=scraped.position,
         position_wording=scraped.position_wording, source_document_id=doc.id,
-        is_sample=doc.is_sample,
+        is_sample=doc.is_sample, action_category=scraped.action_category, addressee=scraped.addressee,
+        context=scraped.context, attributes=dict(scraped.attributes),
     )
     session.add(rec)
     session.flush()
@@ -243,3 +207,17 @@ def _attach_external_ids(session: Session, rec: Recommendation, scraped: Scraped
             session.add(ExternalRef(recommendation_id=rec.id, source=ref.source,
                                     external_id=ref.external_id, url=ref.url,
                                     match_method=ref.match_method, match_confidence=ref.match_confidence))
+
+
+def _update_attributes(rec: Recommendation, scraped: ScrapedRecommendation) -> bool:
+    """Source codes (supervision track, case status) and context follow the latest document."""
+    changed = False
+    if scraped.attributes and dict(scraped.attributes) != (rec.attributes or {}):
+        rec.attributes = dict(scraped.attributes)
+        changed = True
+    for name in ("context", "addressee", "action_category"):
+        value = getattr(scraped, name)
+        if value and value != getattr(rec, name):
+            setattr(rec, name, value)
+            changed = True
+    return changed

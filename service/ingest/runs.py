@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, select

@@ -1,0 +1,71 @@
+"""Reviews and documents, found or created: the rows every recommendation hangs from."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from scrapers.records import Mechanism, ScrapedDocument, ScrapedRecommendation
+from service.models import Document, Review
+from service.states.seed import ensure_state
+
+
+def review_ref(key: str) -> str:
+    """The review part of a natural key: `upr/AZE/2/109.3` → "2" (the cycle),
+    `pace/AZE/res-2322-2020/10.1` → "res-2322-2020", `coe_exec/AZE/004-47097` → "004-47097"."""
+    parts = key.split("/")
+    return parts[2] if len(parts) > 2 else key
+
+
+class ReviewCache:
+    """Reviews by (mechanism, state, ref) for one import; states ensured on first sight."""
+
+    def __init__(self, session: Session, meta: ScrapedDocument) -> None:
+        self.session, self.meta = session, meta
+        self._reviews: dict[tuple[str, str, str], Review] = {}
+
+    def for_record(self, scraped: ScrapedRecommendation) -> Review:
+        ref = review_ref(scraped.key)
+        key = (scraped.mechanism.value, scraped.state, ref)
+        if key not in self._reviews:
+            ensure_state(self.session, scraped.state)
+            self._reviews[key] = self._get_or_create(scraped, ref)
+        return self._reviews[key]
+
+    def _get_or_create(self, scraped: ScrapedRecommendation, ref: str) -> Review:
+        meta = self.meta
+        review = self.session.execute(select(Review).where(
+            Review.mechanism == scraped.mechanism, Review.state == scraped.state, Review.ref == ref)).scalar_one_or_none()
+        if review is None:
+            title = meta.title if scraped.mechanism != Mechanism.COE_EXEC else scraped.text.split("\n")[0][:500]
+            review = Review(mechanism=scraped.mechanism, state=scraped.state, ref=ref, cycle=scraped.cycle,
+                            session=meta.wg_session, title=title, is_sample=meta.is_sample)
+            self.session.add(review)
+            self.session.flush()
+        elif review.session is None and meta.wg_session is not None:
+            review.session = meta.wg_session
+        return review
+
+
+def get_or_create_document(session: Session, meta: ScrapedDocument) -> tuple[Document, bool]:
+    """The document by its bytes' hash; True when it is new."""
+    doc = session.execute(select(Document).where(Document.sha256 == meta.sha256)).scalar_one_or_none()
+    if doc is not None:
+        return doc, False
+    if meta.state_under_review:
+        ensure_state(session, meta.state_under_review)
+    review = None
+    if meta.state_under_review and meta.cycle is not None and meta.mechanism == Mechanism.UPR:
+        review = session.execute(select(Review).where(
+            Review.mechanism == meta.mechanism, Review.state == meta.state_under_review,
+            Review.ref == str(meta.cycle))).scalar_one_or_none()
+    doc = Document(
+        mechanism=meta.mechanism, kind=meta.kind, symbol=meta.symbol, title=meta.title,
+        state=meta.state_under_review, review_id=review.id if review else None,
+        url=meta.source_url, language=meta.language, published_on=meta.published_on,
+        sha256=meta.sha256, content_type=meta.content_type, size=meta.size,
+        parser=meta.parser, parser_version=meta.parser_version, is_sample=meta.is_sample,
+        reference=meta.reference, version=meta.version, outcome=meta.outcome, vote=meta.vote,
+        cites=list(meta.cites))
+    session.add(doc)
+    session.flush()
+    return doc, True
