@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scrapers.errors import ScrapeError
-from scrapers.records import ParsedDocument
+from scrapers.records import DocumentKind, ParsedDocument
 from service import migrate
 from service.config import get_settings
 from service.db import get_engine, session_scope
@@ -220,6 +220,10 @@ def parse(paths: Annotated[list[Path], typer.Argument(help="Documents to parse")
     raise typer.Exit(1 if failed else 0)
 
 
+# A file saved from a source is read with that source's parser whatever its bytes look like.
+SOURCE_KINDS = {"pace": DocumentKind.PACE_TEXT, "upr-info": DocumentKind.UPR_INFO_ENTITY}
+
+
 def _engine_if_database():
     """`parse` never writes; it reads stored recommendations only to join UPR Info exports."""
     settings = get_settings()
@@ -245,15 +249,24 @@ def _report(report: RunReport, label: str) -> None:
 def import_(paths: Annotated[list[Path], typer.Argument(help="Documents saved on disk")],
             symbol: Annotated[str | None, typer.Option(help="UN symbol, e.g. A/HRC/24/13")] = None,
             state: Annotated[str | None, typer.Option(help="State under review (ISO3)")] = None,
-            cycle: Annotated[int | None, typer.Option(help="UPR cycle")] = None) -> None:
-    """Archive, parse and import documents; detected metadata can be overridden."""
+            cycle: Annotated[int | None, typer.Option(help="UPR cycle")] = None,
+            source: Annotated[str | None, typer.Option(
+                help="The source the file was saved from (e.g. pace, when its site blocks us): "
+                     "the run is recorded under it")] = None) -> None:
+    """Archive, parse and import documents; the kind is detected, metadata can be overridden."""
+    from scrapers import SOURCES
+
+    if source is not None and source not in SOURCES:
+        say(f"--source must be one of {', '.join(SOURCES)}")
+        raise typer.Exit(2)
     _upgrade_if_embedded()
     settings, engine = get_settings(), get_engine()
+    kind = SOURCE_KINDS.get(source or "")
     failed = 0
     for path in paths:
-        report = pipeline.import_path(engine, settings, path,
+        report = pipeline.import_path(engine, settings, path, source=source or "manual-import",
                                       parser=pipeline.detect_parser(symbol=symbol, state=state,
-                                                                    cycle=cycle, engine=engine))
+                                                                    cycle=cycle, engine=engine, kind=kind))
         _report(report, str(path))
         failed += not report.ok
     raise typer.Exit(1 if failed else 0)

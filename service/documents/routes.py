@@ -43,6 +43,11 @@ class DocumentOut(BaseModel):
     parser: str | None
     parser_version: str | None
     is_sample: bool
+    reference: str | None
+    version: str | None
+    outcome: str | None
+    vote: str | None
+    cites: list[str]
     recommendations: int
     download_url: str
 

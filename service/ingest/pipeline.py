@@ -28,6 +28,8 @@ from service.models import Document, RunOutcome
 from service.store import RawStore, sha256_hex
 
 Parser = Callable[[bytes, str], ParsedDocument]
+# Entries shown on a run that do not make it partial.
+NOT_FAILURES = frozenset({"ParserWarning", "SkippedReference"})
 
 
 @dataclass
@@ -123,6 +125,10 @@ class RunContext:
                             "url": url or getattr(exc, "url", None)})
         self._notify()
 
+    def note(self, kind: str, message: str, url: str | None) -> None:
+        """Something worth showing on the run that is not a failure."""
+        self.errors.append({"class": kind, "message": message, "url": url})
+
     def document(self, data: bytes, source_url: str, parser: Parser) -> ImportResult | None:
         """Archive, parse and import one document; failures are recorded, not raised."""
         if self._known(data):
@@ -168,7 +174,7 @@ class RunContext:
 
     def finish(self) -> RunReport:
         """Close the run: blocked or failed when nothing worked, partial when something did not."""
-        failures = [e for e in self.errors if e["class"] not in ("ParserWarning",)]
+        failures = [e for e in self.errors if e["class"] not in NOT_FAILURES]
         worked = self.documents_ok + self.counts["skipped_unchanged"]
         if self.blocked and not worked:
             outcome = RunOutcome.BLOCKED

@@ -13,8 +13,10 @@ from scrapers.records import Implementation, Position
 from service.models import (
     Document,
     ExternalRef,
+    ImplementationEvidence,
     PositionConflict,
     Recommendation,
+    RecommendationLink,
     RecommendationTheme,
     RecommendingState,
     RelatedRecommendation,
@@ -176,6 +178,8 @@ class RecommendationBundle:
     themes: list[tuple[Theme, str]]
     conflicts: list[tuple[PositionConflict, Document | None]]
     related: list[tuple[Recommendation, float]]
+    links: list[RecommendationLink]
+    evidence: list[ImplementationEvidence]
 
 
 def get_bundle(session: Session, recommendation_id: int) -> RecommendationBundle | None:
@@ -196,8 +200,12 @@ def get_bundle(session: Session, recommendation_id: int) -> RecommendationBundle
     themes = list(session.execute(
         select(Theme, RecommendationTheme.source).join(RecommendationTheme, RecommendationTheme.theme_id == Theme.id)
         .where(RecommendationTheme.recommendation_id == rec.id).order_by(Theme.kind, Theme.name)))
+    links = list(session.execute(select(RecommendationLink).where(RecommendationLink.recommendation_id == rec.id)
+                                 .order_by(RecommendationLink.effective_on, RecommendationLink.id)).scalars())
+    evidence = list(session.execute(select(ImplementationEvidence).where(
+        ImplementationEvidence.recommendation_id == rec.id).order_by(ImplementationEvidence.id)).scalars())
     return RecommendationBundle(rec, review, states, events, refs, source, themes,
-                                conflicts_for(session, rec.id), related_for(session, rec.id))
+                                conflicts_for(session, rec.id), related_for(session, rec.id), links, evidence)
 
 
 def conflicts_for(session: Session, recommendation_id: int | None = None, *, state: str | None = None,

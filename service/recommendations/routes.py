@@ -27,7 +27,7 @@ from service.recommendations.schemas import (
     ThemeOut,
     derive_status,
 )
-from service.recommendations.schemas import ConflictOut, RelatedOut
+from service.recommendations.schemas import ConflictOut, EvidenceProposalOut, LinkOut, RelatedOut
 from service.states.seed import SAMPLE_STATE
 
 router = APIRouter(prefix="/api/v1/recommendations", tags=["recommendations"])
@@ -138,6 +138,11 @@ def get_recommendation(recommendation_id: int,
         themes=[ThemeOut(kind=t.kind, name=t.name, source=src) for t, src in bundle.themes],
         conflicts=[conflict_out(c, d) for c, d in bundle.conflicts],
         related=[related_out(r, sim) for r, sim in bundle.related],
+        links=[LinkOut.model_validate(link, from_attributes=True) for link in bundle.links],
+        implementation_evidence=[EvidenceProposalOut.model_validate(e, from_attributes=True)
+                                 for e in bundle.evidence],
+        action_category=rec.action_category, addressee=rec.addressee, context=rec.context,
+        attributes=rec.attributes or {},
         first_seen_at=rec.first_seen_at)
 
 

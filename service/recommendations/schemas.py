@@ -126,6 +126,27 @@ class RelatedOut(BaseModel):
     similarity: float
 
 
+class LinkOut(BaseModel):
+    role: str
+    title: str
+    reference: str | None
+    effective_on: date | None
+    url: str | None
+    document_id: int | None
+
+
+class EvidenceProposalOut(BaseModel):
+    id: int
+    implementation: str
+    wording: str
+    evidence: str | None
+    evidence_url: str | None
+    effective_on: date | None
+    document_id: int
+    status: str
+    decided_by: str | None
+
+
 class RecommendationDetail(RecommendationItem):
     position_wording: str | None
     recommending_state_details: list[RecommendingStateOut]
@@ -136,4 +157,10 @@ class RecommendationDetail(RecommendationItem):
     themes: list[ThemeOut]
     conflicts: list[ConflictOut]
     related: list[RelatedOut]
+    links: list[LinkOut]
+    implementation_evidence: list[EvidenceProposalOut]
+    action_category: str | None
+    addressee: str | None
+    context: str | None
+    attributes: dict[str, str]
     first_seen_at: datetime

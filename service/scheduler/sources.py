@@ -6,22 +6,26 @@ hands every document to `ctx.document(...)`. One unit failing never stops the ot
 
 from __future__ import annotations
 
+import gzip
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import gzip
+from datetime import date
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from scrapers.coe_exec import CaseIndex, ExecClient, parse_exec_results
+from scrapers.countries import state_by_iso3
 from scrapers.errors import ScrapeError, SourceBlocked
 from scrapers.http import NotModified, PoliteClient
 from scrapers.ods import fetch_pdf
-from service.config import Settings
+from scrapers.pace import discover_fileids, fetch_pace_text, parse_pace_page
 from scrapers.upr_info import UprInfoClient
+from service.config import Settings
 from service.ingest.pipeline import RunContext, wg_report_parser
 from service.ingest.upr_info import canonical_bytes, resolve
-from service.models import Recommendation
+from service.models import Document, Recommendation
 from service.store import RawStore
 
 
@@ -98,7 +102,88 @@ def _has_upr_records(ctx: RunContext, state: str) -> bool:
             Recommendation.state == state, Recommendation.mechanism == "upr").limit(1)).first() is not None
 
 
+# Pages a PACE run may follow from the references it finds, beyond the configured ones.
+PACE_DISCOVERY_LIMIT = 50
+
+
+def run_pace(ctx: RunContext, client: PoliteClient, req: SourceRequest) -> None:
+    """Configured file ids per state, plus the ids found in stored and fetched pages."""
+    settings = ctx.settings
+    for state in req.states:
+        queue = [int(f) for f in settings.pace_files.get(state, []) if f.isdigit()]
+        queue += sorted(_stored_pace_fileids(ctx, state) - set(queue))
+        if not queue:
+            continue
+        seen: set[int] = set()
+        known = set(queue)
+        budget = len(queue) + PACE_DISCOVERY_LIMIT
+        while queue and len(seen) < budget:
+            fileid = queue.pop(0)
+            if fileid in seen:
+                continue
+            seen.add(fileid)
+            try:
+                html, url = fetch_pace_text(client, fileid, base=settings.pace_base_url,
+                                            legacy_base=settings.pace_legacy_base_url)
+            except ScrapeError as exc:
+                if isinstance(exc, SourceBlocked):
+                    ctx.fail(exc, exc.url)
+                    raise
+                if fileid in known:
+                    ctx.fail(exc, exc.url)
+                else:  # a reference found on a page: not every cited file is a text we read
+                    ctx.note("SkippedReference", f"file {fileid}: {exc.reason}", exc.url)
+                continue
+            ctx.fetched()
+            ctx.document(html, url, lambda data, u, st=state: parse_pace_page(data, url=u, state=st))
+            queue += sorted(discover_fileids(html) - seen)
+
+
+def _stored_pace_fileids(ctx: RunContext, state: str) -> set[int]:
+    with Session(ctx.engine) as session:
+        urls = session.execute(select(Document.url).where(Document.mechanism == "pace",
+                                                          Document.state == state)).scalars()
+        return {int(m.group(1)) for u in urls if u and (m := _FILEID.search(u))}
+
+
+_FILEID = re.compile(r"(?:files/|fileid=)(\d+)", re.IGNORECASE)
+
+
+def run_coe_exec(ctx: RunContext, client: PoliteClient, req: SourceRequest) -> None:
+    """Case rows per respondent state, then their timeline documents (action plans, decisions)."""
+    api = ExecClient(client, ctx.settings.hudoc_exec_base_url)
+    since = date.fromisoformat(req.since) if req.since else None
+    for state in req.states:
+        if not (info := state_by_iso3(state)) or not info.coe_member:
+            continue
+        try:
+            case_pages = api.case_pages(state, expect_cases=_has_exec_records(ctx, state))
+            ctx.fetched(len(case_pages))
+            parsed_cases = []
+            for page in case_pages:
+                ctx.document(page.body, page.url, lambda data, u: parse_exec_results(data, url=u))
+                parsed_cases.append(parse_exec_results(page.body, url=page.url))
+            index = CaseIndex.of(parsed_cases)
+            doc_pages = api.document_pages(state, since=since)
+        except ScrapeError as exc:
+            ctx.fail(exc, exc.url)
+            if isinstance(exc, SourceBlocked):
+                raise
+            continue
+        ctx.fetched(len(doc_pages))
+        for page in doc_pages:
+            ctx.document(page.body, page.url, lambda data, u, ix=index: parse_exec_results(data, url=u, cases=ix))
+
+
+def _has_exec_records(ctx: RunContext, state: str) -> bool:
+    with Session(ctx.engine) as session:
+        return session.execute(select(Recommendation.id).where(
+            Recommendation.state == state, Recommendation.mechanism == "coe_exec").limit(1)).first() is not None
+
+
 RUNNERS: dict[str, Runner] = {
     "upr-reports": run_upr_reports,
     "upr-info": run_upr_info,
+    "pace": run_pace,
+    "coe-exec": run_coe_exec,
 }

@@ -16,7 +16,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, bindparam, or_, select, update
 from sqlmodel import Session
 
-from service.models import ChangeEvent, DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from service.models import (
+    ChangeEvent,
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 
 DELIVERY = WebhookDelivery.__table__
 ATTEMPT = WebhookAttempt.__table__

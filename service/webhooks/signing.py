@@ -38,7 +38,7 @@ def secrets_in_force(secret: str, previous: str | None, previous_expires_at: dat
 
 def secret_key(secret: str) -> bytes:
     """The HMAC key inside a `whsec_` secret."""
-    raw = secret[len(SECRET_PREFIX):] if secret.startswith(SECRET_PREFIX) else secret
+    raw = secret.removeprefix(SECRET_PREFIX)
     return base64.b64decode(raw + "=" * (-len(raw) % 4))
 
 

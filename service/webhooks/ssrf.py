@@ -74,17 +74,26 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return list(seen)
 
 
+def _as_address(host: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
 def vet_host(host: str, port: int, allowed: Iterable[str]) -> list[IPAddress]:
     """The addresses to connect to for `host`; AddressRefused if any of them is not allowed."""
     allowed_hosts, allowed_networks = parse_allowed(allowed)
     addresses = resolve(host, port)
     if host.lower().rstrip(".") in allowed_hosts:
         return addresses
+    literal = _as_address(host)
     for address in addresses:
-        problem = address_problem(address)
-        if problem and not any(address in net for net in allowed_networks
-                               if net.version == address.version):
-            shown = host if host == str(address) else f"{host} resolves to {address}, which"
+        plain = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) \
+            and address.ipv4_mapped is not None else address
+        problem = address_problem(plain)
+        if problem and not any(plain in net for net in allowed_networks if net.version == plain.version):
+            shown = host if literal == address else f"{host} resolves to {plain}, which"
             raise AddressRefused(f"{shown} is {problem}; webhooks may only reach public "
                                  "addresses (an operator can allow a host or range with "
                                  "RECWATCH_WEBHOOK_ALLOWED_HOSTS)")
@@ -100,7 +109,7 @@ def split_url(url: str) -> tuple[str, str, int]:
         raise AddressRefused(f"{url!r} is not a valid URL ({exc})") from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        shown = f"{scheme}:" if scheme else "a URL without a scheme"
+        shown = f"{scheme}://" if scheme else "a URL without a scheme"
         raise AddressRefused(f"only http and https URLs can receive webhooks, not {shown}")
     if not parts.hostname:
         raise AddressRefused(f"{url!r} has no host")

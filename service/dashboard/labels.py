@@ -1,0 +1,58 @@
+"""Words people read for the codes the data uses ("noted" stays "noted": it is UPR's own word,
+explained once as "not accepted" where it matters)."""
+
+from __future__ import annotations
+
+LABELS: dict[str, str] = {
+    # mechanisms
+    "upr": "UN Universal Periodic Review",
+    "pace": "PACE (Council of Europe Parliamentary Assembly)",
+    "coe_exec": "Execution of European Court judgments",
+    # positions
+    "pending": "Pending",
+    "supported": "Supported",
+    "partially_supported": "Partially supported",
+    "noted": "Noted",
+    # implementation
+    "unknown": "Not assessed",
+    "not_implemented": "Not implemented",
+    "partially_implemented": "Partially implemented",
+    "implemented": "Implemented",
+    # statuses
+    "accepted": "Accepted",
+    "rejected": "Rejected (noted)",
+    # run outcomes
+    "running": "Running",
+    "ok": "OK",
+    "partial": "Partial",
+    "failed": "Failed",
+    "blocked": "Blocked",
+    # theme kinds
+    "theme": "Themes",
+    "sdg": "Sustainable Development Goals",
+    "affected": "Affected persons",
+    # delivery statuses
+    "succeeded": "Succeeded",
+}
+
+SHORT: dict[str, str] = {"upr": "UPR", "pace": "PACE", "coe_exec": "CoE execution"}
+
+
+def label(value: str | None, short: bool = False) -> str:
+    """The readable word for a code; unknown codes are shown as they are, tidied."""
+    if value is None:
+        return "—"
+    if short and value in SHORT:
+        return SHORT[value]
+    return LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+def status_class(value: str | None) -> str:
+    """The CSS class of a status or position badge (colours are in dashboard.css)."""
+    return {
+        "implemented": "st-impl", "partially_implemented": "st-partimpl",
+        "accepted": "st-acc", "supported": "st-acc", "partially_supported": "st-acc",
+        "rejected": "st-rej", "noted": "st-rej", "not_implemented": "st-rej",
+        "failed": "st-rej", "blocked": "st-rej", "ok": "st-acc", "succeeded": "st-acc",
+        "partial": "st-pend",
+    }.get(value or "", "st-pend")

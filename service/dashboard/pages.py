@@ -1,0 +1,115 @@
+"""Reading pages: the overview, one state, the sources, one document."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+from sqlalchemy import func, select
+
+from scrapers.records import Mechanism
+from service.dashboard import queries as q
+from service.dashboard.charts import Segment, TrendPoint
+from service.dashboard.web import PageDep
+from service.models import Document, Recommendation, Review, RunOutcome, State
+from service.runs import repository as runs_repo
+
+router = APIRouter(include_in_schema=False)
+
+
+def status_segments(tally: q.Tally) -> list[Segment]:
+    """Bar segments in the order a reader expects: done, half-done, yes, pending, no."""
+    s = tally.status
+    return [Segment("Implemented", s["implemented"], "st-impl"),
+            Segment("Partially implemented", s["partially_implemented"], "st-partimpl"),
+            Segment("Accepted", s["accepted"], "st-acc"),
+            Segment("Pending", s["pending"], "st-pend"),
+            Segment("Rejected (noted)", s["rejected"], "st-rej")]
+
+
+def position_segments(tally: q.Tally) -> list[Segment]:
+    p = tally.position
+    return [Segment("Supported", p.get("supported", 0), "st-acc"),
+            Segment("Partially supported", p.get("partially_supported", 0), "st-partimpl"),
+            Segment("Pending", p.get("pending", 0), "st-pend"),
+            Segment("Noted", p.get("noted", 0), "st-rej")]
+
+
+def implementation_segments(tally: q.Tally) -> list[Segment]:
+    i = tally.implementation
+    return [Segment("Implemented", i.get("implemented", 0), "st-impl"),
+            Segment("Partially implemented", i.get("partially_implemented", 0), "st-partimpl"),
+            Segment("Not implemented", i.get("not_implemented", 0), "st-rej"),
+            Segment("Not assessed", i.get("unknown", 0), "st-pend")]
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(page: PageDep) -> HTMLResponse:
+    data = q.overview(page.session)
+    names = {s.iso3: s.name for s in page.session.execute(
+        select(State).where(State.iso3.in_(list(data.by_state)))).scalars()} if data.by_state else {}
+    states = sorted(data.by_state.items(), key=lambda kv: (-kv[1].total, kv[0]))
+    health = runs_repo.source_health(page.session, _next_runs(page))
+    return page.render("overview.html", data=data, states=states, names=names,
+                       mechanisms=[m.value for m in Mechanism], changes=q.latest_changes(page.session),
+                       health=health, status_segments=status_segments)
+
+
+def _next_runs(page: PageDep) -> dict:
+    next_runs = getattr(page.request.app.state, "next_runs", None)
+    return next_runs() if callable(next_runs) else {}
+
+
+@router.get("/states/{iso3}", response_class=HTMLResponse)
+def state_page(iso3: str, page: PageDep) -> HTMLResponse:
+    session = page.session
+    state = session.execute(select(State).where(State.iso3 == iso3.upper()[:3])).scalar_one_or_none()
+    if state is None:
+        return page.not_found(f"No state with the code “{iso3}”. Use an ISO 3166 alpha-3 code such as AZE.")
+    if iso3 != state.iso3:
+        return page.redirect(f"/states/{state.iso3}")
+    reviews = list(session.execute(select(Review).where(Review.state == state.iso3)
+                                   .order_by(Review.mechanism, Review.cycle, Review.reviewed_on, Review.id)).scalars())
+    tallies = q.review_tallies(session, state.iso3)
+    total = q.Tally.combine(tallies.values())
+    upr = [r for r in reviews if r.mechanism == Mechanism.UPR]
+    trend = [TrendPoint(f"Cycle {r.cycle}" if r.cycle else r.ref, tallies[r.id].accepted_share,
+                        tallies[r.id].implemented_share) for r in upr if tallies[r.id].total]
+    pace = q.mechanism_items(session, state.iso3, Mechanism.PACE)
+    cases = q.mechanism_items(session, state.iso3, Mechanism.COE_EXEC)
+    by_review: dict[int, list[Recommendation]] = {}
+    for rec in pace:
+        by_review.setdefault(rec.review_id, []).append(rec)
+    return page.render(
+        "state.html", state=state, reviews=reviews, tallies=tallies, total=total, upr=upr,
+        trend=trend, pace_reviews=[r for r in reviews if r.mechanism == Mechanism.PACE],
+        pace=by_review, cases=cases, case_links=q.link_counts(session, [c.id for c in cases]),
+        themes=q.top_themes(session, state.iso3), recommenders=q.top_recommenders(session, state.iso3),
+        recurring=q.recurring(session, state.iso3),
+        changes=q.latest_changes(session, state=state.iso3, limit=10),
+        status_segments=status_segments, position_segments=position_segments,
+        implementation_segments=implementation_segments)
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources(page: PageDep, source: str | None = None, outcome: str | None = None,
+            before: int | None = None) -> HTMLResponse:
+    outcome_value = outcome if outcome in [o.value for o in RunOutcome] else None
+    health = runs_repo.source_health(page.session, _next_runs(page))
+    limit = 30
+    runs, total = runs_repo.list_runs(page.session, source=source or None, outcome=outcome_value,
+                                      limit=limit + 1, before_id=before)
+    more = runs[limit - 1].id if len(runs) > limit else None
+    return page.render("sources.html", health=health, runs=runs[:limit], total=total, more=more,
+                       source=source or "", outcome=outcome_value or "",
+                       outcomes=[o.value for o in RunOutcome])
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def document_page(document_id: int, page: PageDep) -> HTMLResponse:
+    doc = page.session.get(Document, document_id)
+    if doc is None:
+        return page.not_found(f"No document {document_id}.")
+    count = page.session.execute(select(func.count()).select_from(Recommendation)
+                                 .where(Recommendation.source_document_id == doc.id)).scalar_one()
+    review = page.session.get(Review, doc.review_id) if doc.review_id else None
+    return page.render("document.html", doc=doc, count=count, review=review)

@@ -1,0 +1,94 @@
+"""`GET /api/v1/reports/{state}` (a status report in five formats) and `GET /api/v1/export`
+(the bulk export, streamed)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from sqlmodel import Session
+
+from scrapers.records import Implementation, Mechanism, Position
+from service.db import get_session
+from service.errors import InvalidParameter, NotFound
+from service.models._common import utcnow
+from service.recommendations.repository import RecommendationFilter
+from service.recommendations.routes import state_code
+from service.recommendations.schemas import Status
+from service.reports import export as bulk
+from service.reports.content import gather, resolve_state
+from service.reports.formats import ReportFormat, file_name, media_type, render
+from service.reports.model import GroupBy, ReportScope
+from service.states.seed import SAMPLE_STATE
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+
+DOCUMENT_TYPES = {media_type(f).split(";")[0]: {} for f in ReportFormat}
+
+
+def report_scope(session: Session, state: str, cycle: int | None, mechanism: Mechanism | None,
+                 since: date | None, until: date | None, group_by: GroupBy) -> ReportScope:
+    """Validated scope: a real state (else 404) and a period that is not backwards (else 422)."""
+    if since and until and since > until:
+        raise InvalidParameter(f"since: {since} is after until {until}")
+    iso3 = resolve_state(session, state).iso3
+    return ReportScope(state=iso3, mechanism=mechanism.value if mechanism else None, cycle=cycle,
+                       since=since, until=until, group_by=group_by)
+
+
+@router.get("/reports/{state}", response_class=Response, responses={200: {"content": DOCUMENT_TYPES}},
+            summary="Status report of a state's recommendations (DOCX, XLSX, CSV, HTML or JSON)")
+def get_report(
+    session: Annotated[Session, Depends(get_session)],
+    state: Annotated[str, Path(min_length=2, max_length=60, description="ISO3 code or state name")],
+    cycle: Annotated[int | None, Query(ge=1, le=20, description="UPR cycle")] = None,
+    mechanism: Annotated[Mechanism | None, Query(description="Default: all mechanisms")] = None,
+    since: Annotated[date | None, Query(description="Made on or after (source document date)")] = None,
+    until: Annotated[date | None, Query(description="Made on or before (source document date)")] = None,
+    format: ReportFormat = ReportFormat.DOCX,
+    group_by: GroupBy = GroupBy.THEME,
+) -> Response:
+    scope = report_scope(session, state, cycle, mechanism, since, until, group_by)
+    report = gather(session, scope)
+    if not report.summary.total:
+        raise NotFound(f"no recommendations to {report.state_name} in {scope.describe()}")
+    disposition = "inline" if format in (ReportFormat.HTML, ReportFormat.JSON) else "attachment"
+    return Response(render(report, format), media_type=media_type(format),
+                    headers={"Content-Disposition": f'{disposition}; filename="{file_name(report, format)}"'})
+
+
+def export_filter(
+    state: Annotated[str | None, Query(description="State under review (ISO3 or name)")] = None,
+    recommending_state: Annotated[str | None, Query(description="Recommending state")] = None,
+    mechanism: Mechanism | None = None,
+    cycle: Annotated[int | None, Query(ge=1, le=20)] = None,
+    position: Position | None = None,
+    implementation: Implementation | None = None,
+    status: Status | None = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=200, description="Words in the text")] = None,
+    theme: Annotated[str | None, Query(max_length=300, description="Theme name")] = None,
+    sdg: Annotated[str | None, Query(max_length=300, description="SDG goal number or label")] = None,
+    affected: Annotated[str | None, Query(max_length=300, description="Affected persons")] = None,
+    include_sample: Annotated[bool, Query(description="Include the fictional sample data")] = False,
+) -> RecommendationFilter:
+    """The `/recommendations` filters; sample data only when asked for or when it is the subject."""
+    iso3 = state_code(state, "state") if state != SAMPLE_STATE.iso3 else state
+    return RecommendationFilter(
+        state=iso3, recommending_state=state_code(recommending_state, "recommending_state"),
+        mechanism=mechanism, cycle=cycle, position=position, implementation=implementation,
+        status=status, q=q, theme=theme, sdg=sdg, affected=affected,
+        include_sample=include_sample or iso3 == SAMPLE_STATE.iso3)
+
+
+@router.get("/export", response_class=StreamingResponse,
+            responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}},
+            summary="Bulk export of recommendations (CSV or JSON Lines, streamed, no row cap)")
+def get_export(request: Request, flt: Annotated[RecommendationFilter, Depends(export_filter)],
+               format: bulk.ExportFormat = bulk.ExportFormat.CSV) -> StreamingResponse:
+    # The stream outlives the request's session, so it opens its own (one per batch).
+    engine = request.app.state.engine_provider()
+    name = bulk.file_name(flt, format, utcnow().date())
+    return StreamingResponse(bulk.stream(engine, flt, format), media_type=bulk.MEDIA_TYPES[format],
+                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
