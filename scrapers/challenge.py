@@ -1,9 +1,9 @@
-"""Bot-wall detection on page bodies (SOURCES.md §9.2), for pages read from disk or an inbox.
+"""Bot-wall detection on page bodies (SOURCES.md §9.2).
 
-`scrapers.http.is_challenge` judges a live response (status, headers, body). A parser that is
-handed bytes saved earlier has only the body, and must tell a Cloudflare interstitial from a
-real page that merely carries Cloudflare's page scripts: so only markers that belong to the
-interstitial itself count here ("challenge-platform" alone also appears on served pages).
+Used on live responses (`scrapers.http.is_challenge`) and by parsers handed bytes saved
+earlier, which have only the body. Either way a Cloudflare interstitial must be told from a real
+page that merely carries Cloudflare's page scripts, so only markers that belong to the
+interstitial itself count ("challenge-platform" alone also appears on pages served normally).
 """
 
 from __future__ import annotations
@@ -14,13 +14,17 @@ __all__ = ["challenge_markers"]
 
 # Each marker is specific to the interstitial page, never to the pages it protects.
 _MARKERS: tuple[tuple[str, re.Pattern[bytes]], ...] = (
-    ("'Just a moment...'", re.compile(rb"Just a moment\.\.\.", re.I)),
+    # in the <title> only: "Just a moment..." as loading text on a real page is not a wall
+    ("title 'Just a moment...'",
+     re.compile(rb"<title>\s*Just a moment\.\.\.\s*</title>", re.IGNORECASE)),
     ("Cloudflare challenge iframe",
-     re.compile(rb"Widget containing a Cloudflare security challenge", re.I)),
-    ("challenge-running block", re.compile(rb"id=[\"']challenge-(?:running|form|stage)[\"']", re.I)),
+     re.compile(rb"Widget containing a Cloudflare security challenge", re.IGNORECASE)),
+    ("challenge-running block",
+     re.compile(rb"id=[\"']challenge-(?:running|form|stage)[\"']", re.IGNORECASE)),
     ("'Enable JavaScript and cookies to continue'",
-     re.compile(rb"Enable JavaScript and cookies to continue", re.I)),
-    ("challenge orchestration script", re.compile(rb"/cdn-cgi/challenge-platform/[^\"']*/orchestrate/", re.I)),
+     re.compile(rb"Enable JavaScript and cookies to continue", re.IGNORECASE)),
+    ("challenge orchestration script",
+     re.compile(rb"/cdn-cgi/challenge-platform/[^\"']*/orchestrate/", re.IGNORECASE)),
 )
 
 

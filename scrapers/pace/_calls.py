@@ -14,15 +14,16 @@ from dataclasses import dataclass
 
 from scrapers.pace._states import states_named
 
-__all__ = ["Call", "PREAMBULAR", "find_call", "first_word", "leaf_call"]
+__all__ = ["PREAMBULAR", "Call", "find_call", "first_word", "leaf_call"]
 
 _VERBS = r"calls (?:up)?on|urges|exhorts|invites|asks|recommends(?: that)?|encourages"
 _ADVERBS = (r"(?:(?:therefore|also|further|furthermore|again|once again|once more|strongly|"
             r"urgently|thus|consequently|accordingly|in particular|hence|moreover|finally|firmly|"
             r"earnestly|equally|likewise|in this context|in this respect|in conclusion)[ ,]+)*")
 # Subject of the main clause: "the (Parliamentary) Assembly", "it", or a coordinated verb.
-_GOVERNED = re.compile(rf"(?:\bAssembly|\bit|\band|;)[ ,]+{_ADVERBS}({_VERBS})\b(.*)", re.I | re.S)
-_OPENING = re.compile(rf"^{_ADVERBS}({_VERBS})\b(.*)", re.I | re.S)
+_GOVERNED = re.compile(rf"(?:\bAssembly|\bit|\band|;)[ ,]+{_ADVERBS}({_VERBS})\b(.*)",
+                       re.IGNORECASE | re.DOTALL)
+_OPENING = re.compile(rf"^{_ADVERBS}({_VERBS})\b(.*)", re.IGNORECASE | re.DOTALL)
 _ADDRESSEE_END = re.compile(r"\s+to\b|:|;|,|\s+that\b|\s+in order\b|$")
 PREAMBULAR = frozenset({
     "recalls", "notes", "welcomes", "deplores", "condemns", "regrets", "considers", "reiterates",
@@ -94,8 +95,8 @@ def classify_addressee(raw: str) -> str | None:
     rules = (
         ("committee_of_ministers", r"\bcommittee of ministers\b"),
         ("member_states", r"\bmember states\b|\bstates parties\b"),
-        ("assembly", r"^(?:its|the assembly'?s?)\b.*\b(?:committee|bureau|president|delegations?|"
-                     r"members)\b|^(?:its own|itself)\b"),
+        ("assembly", (r"^(?:its|the assembly'?s?)\b.*\b(?:committee|bureau|president|delegations?|"
+                     r"members)\b|^(?:its own|itself)\b")),
         ("government", r"\bgovernments?\b"),
         ("parliament", r"\bparliament\b|\bmilli majlis\b|\blegislat"),
         ("authorities", r"\bauthorities\b|\bprosecut|\bjudiciary\b|\bcourts?\b|\bpresident of\b"),

@@ -11,8 +11,8 @@ from urllib.parse import urljoin
 
 from scrapers.errors import LayoutChanged, NotADocument, ScrapeError, SourceBlocked
 from scrapers.http import PoliteClient
-from scrapers.pace._parse import FILEID, check_page
 from scrapers.pace._html import read_page
+from scrapers.pace._parse import FILEID, check_page
 from scrapers.records import ParsedDocument
 from scrapers.text import sniff_format
 
@@ -57,7 +57,8 @@ def _get_page(client: PoliteClient, url: str) -> bytes:
             url = urljoin(url, response.headers["location"])
             continue
         if response.status_code != 200:
-            raise LayoutChanged(f"HTTP {response.status_code} where a PACE page was expected", url=url)
+            raise LayoutChanged(f"HTTP {response.status_code} where a PACE page was expected",
+                                url=url)
         body = response.content
         if sniff_format(body) not in ("html", "unknown"):
             raise NotADocument(f"expected HTML, got {sniff_format(body)}", url=url)

@@ -30,7 +30,8 @@ def follow_ups(header: Header, paras: list[Para], iso3: str, *,
             continue
         status, _ = assessment
         evidence = f"{header.reference} para. {node.number}"
-        by_paragraph = [(ref, n) for ref, ns in paragraph_refs(node.text) if ref.slug != own for n in ns]
+        by_paragraph = [(ref, n) for ref, numbers in paragraph_refs(node.text) if ref.slug != own
+                        for n in numbers]
         for ref, number in by_paragraph:
             implementations.append(ScrapedImplementation(
                 key=recommendation_key("pace", iso3, ref.slug, number), implementation=status,

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from scrapers.errors import LayoutChanged
 
-__all__ = ["Header", "TEXT_REF", "parse_date", "read_header"]
+__all__ = ["TEXT_REF", "Header", "parse_date", "read_header"]
 
 _MONTH_DATE = r"\d{1,2} [A-Z][a-z]+ \d{4}"
 _SITTING = r"(?: \((\d+)(?:st|nd|rd|th) [Ss]itting\))?"
@@ -33,7 +33,7 @@ _ADOPTED = re.compile(
 _DEBATE = re.compile(rf"Assembly debate on ({_MONTH_DATE}){_SITTING}")
 _DOC_REF = re.compile(r"\bDoc\. ?(\d{4,5})\b")
 _COMMITTEE = re.compile(r"\breport of the ((?:[A-Z][\w']*\s)?Committee(?: on [^,;()]+)?)")
-_RAPPORTEUR = re.compile(r"\b(?:co-)?rapporteurs?\s?:\s?([^();]+?)(?:\)|;|\. |$)", re.I)
+_RAPPORTEUR = re.compile(r"\b(?:co-)?rapporteurs?\s?:\s?([^();]+?)(?:\)|;|\. |$)", re.IGNORECASE)
 _REPLY_TO = re.compile(r"Reply to Recommendation\s*:?\s*(Recommendation \d{3,4} \(\d{4}\))")
 _DEPUTIES = re.compile(
     r"Adopted at the (\d{3,4})(?:st|nd|rd|th) meeting of the Ministers['\u2019] "
@@ -43,15 +43,15 @@ _REJECTED = re.compile(
     r"\bdraft (?:resolution|recommendation)\b[^.]{0,160}?\b(?:was|were) (?:rejected|not adopted)\b"
     r"|\bdid not obtain the (?:required|necessary)(?: two-thirds)? majority\b"
     r"|\brejected by the (?:Assembly|Standing Committee)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _VOTE = (
     re.compile(
         r"(\d+) (?:votes )?(?:for|in favour)[,;]? (\d+) against[,;]?(?: (?:and|with) (\d+) "
         r"abstentions?)?",
-        re.I,
+        re.IGNORECASE,
     ),
-    re.compile(r"\bfor:? (\d+)[,;] against:? (\d+)(?:[,;] abstentions?:? (\d+))?", re.I),
+    re.compile(r"\bfor:? (\d+)[,;] against:? (\d+)(?:[,;] abstentions?:? (\d+))?", re.IGNORECASE),
 )
 # Blocks that sit next to the type line and are never the title.
 _FURNITURE = re.compile(

@@ -59,7 +59,8 @@ def read_page(html: bytes) -> Page:
     soup = BeautifulSoup(html, "lxml")
     title = collapse(soup.title.get_text()) if soup.title else ""
     alts = [collapse(str(img.get("alt", ""))) for img in soup.find_all("img")]
-    links = [(str(a.get("href")), collapse(a.get_text())) for a in soup.find_all("a") if a.get("href")]
+    links = [(str(a.get("href")), collapse(a.get_text()))
+             for a in soup.find_all("a") if a.get("href")]
     root = soup.body or soup
     pieces: list[str] = []
     blocks: list[str] = []

@@ -20,7 +20,7 @@ _SUB = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+(\S.*)$")
 _LIST_ITEM = re.compile(r"^(?:\(?[a-z]{1,4}\)|[a-z]\.\s|[\u2013\u2014\u2022\u00b7*-]\s)")
 _ENDS_SENTENCE = (".", "!", "?", '."', ".\u201d", ".)")
 _END_ANCHORS = re.compile(r"^(?:[B-Z]\. |Explanatory memorandum|Footnotes?$|Notes?$|See also$|"
-                          r"Related documents?$)", re.I)
+                          r"Related documents?$)", re.IGNORECASE)
 
 
 @dataclass

@@ -10,8 +10,8 @@ from urllib.parse import urljoin
 from scrapers.challenge import challenge_markers
 from scrapers.countries import state_by_iso3, to_iso3
 from scrapers.errors import LayoutChanged, NotADocument, ScrapeError, SourceBlocked
-from scrapers.pace._followup import follow_ups
 from scrapers.pace._calls import PREAMBULAR, Call, find_call, first_word, leaf_call
+from scrapers.pace._followup import follow_ups
 from scrapers.pace._header import Header, read_header
 from scrapers.pace._html import Page, read_page
 from scrapers.pace._paragraphs import Para, read_paragraphs
@@ -29,11 +29,13 @@ from scrapers.records import (
 )
 from scrapers.text import sniff_format
 
-__all__ = ["FILEID", "PARSER_NAME", "PARSER_VERSION", "check_page", "document_key", "parse_pace_page"]
+__all__ = [
+    "FILEID", "PARSER_NAME", "PARSER_VERSION", "check_page", "document_key", "parse_pace_page",
+]
 
 PARSER_NAME = "pace"
 PARSER_VERSION = "1.0.0"
-FILEID = re.compile(r"/files/(\d{3,6})(?:/|$|\?)|[?&]fileid=(\d{3,6})", re.I)
+FILEID = re.compile(r"/files/(\d{3,6})(?:/|$|\?)|[?&]fileid=(\d{3,6})", re.IGNORECASE)
 
 
 def document_key(iso3: str, ref_slug: str) -> str:
@@ -86,7 +88,8 @@ def check_page(page: Page, html: bytes, *, url: str) -> Header:
         return read_header(page.blocks, url=url)
     except LayoutChanged:
         if markers:
-            raise SourceBlocked(f"PACE bot challenge page ({', '.join(markers)})", url=url) from None
+            raise SourceBlocked(f"PACE bot challenge page ({', '.join(markers)})",
+                                url=url) from None
         raise
 
 
@@ -100,18 +103,22 @@ def _state(override: str | None, header: Header, paras: list[Para], warnings: li
            url: str) -> str | None:
     """The State the text is about: override, else the title, else the addressees of calls."""
     if override:
-        iso3 = to_iso3(override.strip())
+        iso3 = to_iso3(override.strip()) or to_iso3(override.strip().upper())
         if iso3 is None:
             raise ScrapeError(f"unknown state {override!r}", url=url)
         return iso3
     named = states_named(header.title)
     if len(named) == 1:
         return named[0]
-    if not named:
-        named = list(dict.fromkeys(s for p in _all(paras) for c in _calls_in(p.text) for s in c.states))
-    if len(named) == 1:
-        return named[0]
-    warnings.append(f"{header.reference}: State not determined (named: {', '.join(named) or 'none'});"
+    addressed = list(dict.fromkeys(
+        s for p in _all(paras) for c in _calls_in(p.text) for s in c.states))
+    if named:  # "Armenia and Azerbaijan": the one its calls address, if only one
+        addressed = [s for s in addressed if s in named]
+    if len(addressed) == 1:
+        return addressed[0]
+    named = named or addressed
+    warnings.append(f"{header.reference}: State not determined "
+                    f"(named: {', '.join(named) or 'none'});"
                     " pass state= to key its recommendations")
     return None
 
@@ -196,7 +203,8 @@ def _tracked(call: Call, header: Header, leaf: Para, iso3: str | None,
     return True
 
 
-def _record(header: Header, leaf: Para, call: Call, iso3: str, *, url: str) -> ScrapedRecommendation:
+def _record(header: Header, leaf: Para, call: Call, iso3: str, *,
+            url: str) -> ScrapedRecommendation:
     chain = leaf.ancestors()
     addressee = "committee_of_ministers" if header.text_type == "Recommendation" else call.addressee
     return ScrapedRecommendation(
@@ -253,6 +261,7 @@ def _related(page: Page, key: str, *, url: str) -> list[ScrapedLink]:
         match = FILEID.search(href)
         fileid = (match.group(1) or match.group(2)) if match else None
         if fileid and fileid != own and fileid not in links:
-            links[fileid] = ScrapedLink(key=key, role="related", title=anchor or f"PACE file {fileid}",
+            links[fileid] = ScrapedLink(key=key, role="related",
+                                        title=anchor or f"PACE file {fileid}",
                                         url=urljoin(url, href))
     return list(links.values())

@@ -15,29 +15,31 @@ from scrapers.records import Implementation
 __all__ = ["TextRef", "assess", "cm_refs", "doc_refs", "paragraph_refs", "slug", "text_refs"]
 
 _ITEM = r"(\d{3,4}) \((\d{4})\)"
-_LIST = re.compile(rf"\b(Resolution|Recommendation|Opinion)s? {_ITEM}((?:(?:,| and|, and) {_ITEM})*)")
+_LIST = re.compile(
+    rf"\b(Resolution|Recommendation|Opinion)s? {_ITEM}((?:(?:,| and|, and) {_ITEM})*)")
 _MORE = re.compile(_ITEM)
 _PARAGRAPHS = re.compile(
     r"\bparagraphs? (\d{1,3}(?:\.\d{1,3})*(?:(?:,| and|, and) \d{1,3}(?:\.\d{1,3})*)*) of "
     rf"(?:its |the Assembly['\u2019]s )?(Resolution|Recommendation|Opinion) {_ITEM}")
-_CM_REF = re.compile(r"\bCM/ResDH\(\d{4}\)\d+|\bCM/Del/Dec\(\d{4}\)\d+/[\w.-]*\w|\bDH-DD\(\d{4}\)\d+"
+_CM_REF = re.compile(r"\bCM/ResDH\(\d{4}\)\d+|\bCM/Del/Dec\(\d{4}\)\d+/[\w.-]*\w"
+                     r"|\bDH-DD\(\d{4}\)\d+"
                      r"|\bCM/AS\(\d{4}\)[\w-]+|\bCM\(\d{4}\)\d+")
 _DOC = re.compile(r"\bDoc\. ?(\d{4,5})\b")
 _PREFIX = {"Resolution": "res", "Recommendation": "rec", "Opinion": "op"}
 
 # Order matters: partial before "not" ("not been fully implemented"), "not" before implemented.
 _ASSESSMENTS: tuple[tuple[Implementation, re.Pattern[str]], ...] = tuple(
-    (status, re.compile(pattern, re.I)) for status, pattern in (
+    (status, re.compile(pattern, re.IGNORECASE)) for status, pattern in (
         (Implementation.PARTIALLY_IMPLEMENTED,
-         r"\b(?:partially|partly|only in part|not (?:yet )?fully|not been fully) implemented\b"
-         r"|\bwelcomes the release of\b|\b(?:some|limited) progress\b"),
+         (r"\b(?:partially|partly|only in part|not (?:yet )?fully|not been fully) implemented\b"
+         r"|\bwelcomes the release of\b|\b(?:some|limited) progress\b")),
         (Implementation.NOT_IMPLEMENTED,
-         r"\b(?:has|have|had) not (?:yet )?been (?:implemented|followed|complied with|heeded)\b"
+         (r"\b(?:has|have|had) not (?:yet )?been (?:implemented|followed|complied with|heeded)\b"
          r"|\bremains? unimplemented\b|\bfailed to implement\b|\bno progress\b"
-         r"|\b(?:regrets|deplores) that\b[^.]*\b(?:not|no|neither|nor|failed)\b"),
+         r"|\b(?:regrets|deplores) that\b[^.]*\b(?:not|no|neither|nor|failed)\b")),
         (Implementation.IMPLEMENTED,
-         r"\bnotes with satisfaction that\b[^.]*\bimplemented\b"
-         r"|\b(?:has|have) (?:now )?been (?:fully )?implemented\b"),
+         (r"\bnotes with satisfaction that\b[^.]*\bimplemented\b"
+         r"|\b(?:has|have) (?:now )?been (?:fully )?implemented\b")),
     )
 )
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scrapers.challenge import challenge_markers
 from scrapers.errors import LayoutChanged, ScrapeError, SourceBlocked
 from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.pace import (
@@ -232,6 +233,14 @@ def test_challenge_page_is_source_blocked():
     with pytest.raises(SourceBlocked, match="Just a moment") as caught:
         parse_pace_page(_html("challenge.html"), url=URL)
     assert caught.value.url == URL
+
+
+def test_challenge_markers_belong_to_the_interstitial_only():
+    assert len(challenge_markers(_html("challenge.html"))) == 5
+    real = (b"<html><head><title>PACE</title>"
+            b"<script src='/cdn-cgi/challenge-platform/scripts/jsd/main.js'></script></head>"
+            b"<body><div class='loading'>Just a moment...</div></body></html>")
+    assert challenge_markers(real) == []
 
 
 def test_cloudflare_page_script_on_a_real_page_is_not_a_challenge():
