@@ -15,10 +15,11 @@ from service.auth.deps import require_role
 from service.auth.keys import Principal
 from service.db import get_session
 from service.ingest.assessments import record_assessment
-from service.models import Role
-from service.recommendations.schemas import StatusEventOut
+from service.errors import Conflict, NotFound
+from service.models import EvidenceStatus, ImplementationEvidence, Role
+from service.recommendations.schemas import EvidenceProposalOut, StatusEventOut
 
-router = APIRouter(prefix="/api/v1/recommendations", tags=["assessments"])
+router = APIRouter(prefix="/api/v1", tags=["assessments"])
 
 
 class AssessmentIn(BaseModel):
@@ -35,7 +36,7 @@ class AssessmentIn(BaseModel):
         return self
 
 
-@router.post("/{recommendation_id}/assessments", response_model=StatusEventOut, status_code=201,
+@router.post("/recommendations/{recommendation_id}/assessments", response_model=StatusEventOut, status_code=201,
              summary="Record an implementation assessment (editor key)")
 def post_assessment(recommendation_id: int, body: AssessmentIn, request: Request,
                     session: Annotated[Session, Depends(get_session)],
@@ -53,3 +54,33 @@ def post_assessment(recommendation_id: int, body: AssessmentIn, request: Request
                           recorded_at=event.recorded_at, recorded_by=event.recorded_by,
                           evidence=event.evidence, evidence_url=event.evidence_url, document=None,
                           note=event.note)
+
+
+class EvidenceDecision(BaseModel):
+    note: str | None = Field(default=None, max_length=5000)
+
+
+@router.post("/evidence/{evidence_id}/{decision}", response_model=EvidenceProposalOut,
+             summary="Confirm or dismiss implementation evidence proposed by a source (editor key)")
+def decide_evidence(evidence_id: int, decision: Literal["confirm", "dismiss"], request: Request,
+                    session: Annotated[Session, Depends(get_session)],
+                    principal: Annotated[Principal, Depends(require_role(Role.EDITOR))],
+                    body: EvidenceDecision | None = None) -> EvidenceProposalOut:
+    """Confirming appends the implementation as a status event under the editor's name."""
+    proposal = session.get(ImplementationEvidence, evidence_id)
+    if proposal is None:
+        raise NotFound(f"evidence {evidence_id} does not exist")
+    if proposal.status != EvidenceStatus.PROPOSED:
+        raise Conflict(f"evidence {evidence_id} was already {proposal.status} by {proposal.decided_by}")
+    if decision == "confirm":
+        record_assessment(session, proposal.recommendation_id,
+                          implementation=Implementation(proposal.implementation),
+                          effective_on=proposal.effective_on or date.today(), recorded_by=principal.name,
+                          evidence_url=proposal.evidence_url, evidence_document_id=proposal.document_id,
+                          note=(body.note if body else None) or proposal.wording)
+    proposal.status = EvidenceStatus.CONFIRMED if decision == "confirm" else EvidenceStatus.DISMISSED
+    proposal.decided_by = principal.name
+    session.add(proposal)
+    audit.record(session, principal, f"evidence.{decision}", target=f"evidence/{evidence_id}", request=request)
+    session.commit()
+    return EvidenceProposalOut.model_validate(proposal, from_attributes=True)

@@ -142,3 +142,29 @@ def test_a_page_saved_by_a_person_is_imported_under_its_source(settings, engine,
     assert res.returncode == 0, res.stderr
     assert client.get("/api/v1/recommendations", params={"mechanism": "pace"}).json()["total"] == len(OPERATIVE)
     assert client.get("/api/v1/runs", params={"source": "pace"}).json()["items"][0]["outcome"] == "ok"
+
+
+def test_follow_up_evidence_waits_for_an_editor_then_counts(engine, settings, client):
+    from service.auth.keys import create_key
+    from service.models import Role
+
+    assert _import_page(engine, settings, "res_2322_current_later.html").ok
+    assert _import_page(engine, settings, "res_2527_current_later.html",
+                        url="https://pace.coe.int/en/files/33333/html").ok
+    items = client.get("/api/v1/recommendations", params={"mechanism": "pace", "limit": 100}).json()["items"]
+    proposals = [(i["id"], e) for i in items
+                 for e in client.get(f"/api/v1/recommendations/{i['id']}").json()["implementation_evidence"]]
+    assert proposals, "the later resolution's assessment is kept as evidence"
+    assert all(client.get(f"/api/v1/recommendations/{rid}").json()["implementation"] == "unknown"
+               for rid, _ in proposals)
+    with Session(engine) as s:
+        key = create_key(s, "desk", Role.EDITOR)
+        s.commit()
+    rid, proposal = proposals[0]
+    res = client.post(f"/api/v1/evidence/{proposal['id']}/confirm", headers={"Authorization": f"Bearer {key}"})
+    assert res.status_code == 200 and res.json()["status"] == "confirmed"
+    detail = client.get(f"/api/v1/recommendations/{rid}").json()
+    assert detail["implementation"] == proposal["implementation"]
+    assert detail["history"][-1]["recorded_by"] == "desk"
+    again = client.post(f"/api/v1/evidence/{proposal['id']}/dismiss", headers={"Authorization": f"Bearer {key}"})
+    assert again.status_code == 409
