@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from service.models import ChangeEvent, Document, Recommendation
+from service.models._common import utcnow
 
 
 class EventType:
@@ -19,13 +23,15 @@ class EventType:
     SOURCE_RECOVERED = "source.recovered"
 
 
-def recommendation_summary(rec: Recommendation) -> dict[str, Any]:
-    return {
-        "id": rec.id, "key": rec.key, "state": rec.state, "mechanism": rec.mechanism,
-        "cycle": rec.cycle, "paragraph": rec.paragraph, "text": rec.text,
-        "position": rec.position, "implementation": rec.implementation,
-        "api_url": f"/api/v1/recommendations/{rec.id}",
-    }
+SUMMARY_FIELDS = ("id", "key", "state", "mechanism", "cycle", "paragraph", "text", "position", "implementation")
+
+
+def recommendation_summary(rec: Recommendation | Mapping[str, Any]) -> dict[str, Any]:
+    """What a receiver needs to know about the recommendation, from a row or its column values."""
+    get = rec.get if isinstance(rec, Mapping) else (lambda name: getattr(rec, name))
+    summary = {name: get(name) for name in SUMMARY_FIELDS}
+    summary["api_url"] = f"/api/v1/recommendations/{summary['id']}"
+    return summary
 
 
 def document_summary(doc: Document | None) -> dict[str, Any] | None:
@@ -55,6 +61,19 @@ def emit_recommendation(session: Session, type_: str, rec: Recommendation, *,
         payload["old"], payload["new"] = old, new
     return emit(session, type_, payload=payload, state=rec.state, mechanism=rec.mechanism,
                 recommendation_id=rec.id, baseline=baseline)
+
+
+def emit_created_many(session: Session, recs: list[Mapping[str, Any]], document: Document | None, *,
+                      baseline: bool = False) -> int:
+    """`recommendation.created` for many new recommendations in one statement (bulk imports)."""
+    if not recs:
+        return 0
+    now, evidence = utcnow(), document_summary(document)
+    session.execute(insert(ChangeEvent), [{
+        "event_id": str(uuid.uuid4()), "type": EventType.RECOMMENDATION_CREATED, "state": r["state"],
+        "mechanism": r["mechanism"], "recommendation_id": r["id"], "baseline": baseline, "created_at": now,
+        "payload": {"recommendation": recommendation_summary(r), "evidence": evidence}} for r in recs])
+    return len(recs)
 
 
 def emit_document(session: Session, doc: Document, *, baseline: bool = False) -> ChangeEvent:

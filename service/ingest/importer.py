@@ -3,13 +3,18 @@
 Idempotent by construction: a document is known by its sha256, a recommendation by its natural
 key, a status claim by (recommendation, axis, document). Importing the same bytes twice finds
 everything in place and writes nothing.
+
+Fast at scale: what is stored about the document's recommendations is read in a fixed number of
+queries (preload.py), new recommendations are inserted in one batch, and comparisons happen in
+memory, so the cost per record is a few Python objects, not a few queries.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlalchemy import insert
+from sqlmodel import Session
 
 from scrapers.records import (
     DocumentKind,
@@ -18,16 +23,18 @@ from scrapers.records import (
     ScrapedRecommendation,
     text_sha256,
 )
-from service.ingest import events, themes, timeline
+from service.ingest import events, preload, themes, timeline
 from service.ingest.changes import StoredSnapshot, diff
 from service.ingest.positions import Claim, claim_position, source_rank
 from service.ingest.reviews import ReviewCache, get_or_create_document
 from service.models import (
+    Axis,
     Document,
     ExternalRef,
     Recommendation,
+    RecommendationTheme,
     RecommendingState,
-    Review,
+    StatusEvent,
 )
 from service.models._common import utcnow
 
@@ -49,6 +56,20 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Import:
+    """One import's context, passed to the helpers below."""
+
+    session: Session
+    doc: Document
+    known: preload.Known
+    theme_ids: preload.ThemeIds
+    recorded_by: str
+    baseline: bool
+    result: ImportResult
+    inserted_keys: set[str] = field(default_factory=set)
+
+
 def import_parsed(session: Session, parsed: ParsedDocument, *, recorded_by: str,
                   baseline: bool = False) -> ImportResult:
     """Write `parsed` in the caller's transaction; the raw bytes must already be archived."""
@@ -58,129 +79,139 @@ def import_parsed(session: Session, parsed: ParsedDocument, *, recorded_by: str,
     if result.document_new:
         events.emit_document(session, doc, baseline=baseline)
         result.events += 1
-    reviews = ReviewCache(session, parsed.document)
-    for scraped in parsed.recommendations:
-        _apply(session, scraped, reviews.for_record(scraped), doc, recorded_by, baseline, result)
-    for position in parsed.positions:
-        _apply_position(session, position, doc, recorded_by, baseline, result)
+    keys = [r.key for r in parsed.recommendations] + [p.key for p in parsed.positions]
+    with session.no_autoflush:
+        ctx = _Import(session, doc, preload.load(session, keys), preload.ThemeIds(session), recorded_by,
+                      baseline, result)
+        records = list({r.key: r for r in parsed.recommendations}.values())  # a key once per document
+        _insert_new(ctx, [r for r in records if r.key not in ctx.known.recs], ReviewCache(session, parsed.document))
+        for scraped in records:
+            if scraped.key not in ctx.inserted_keys:
+                _update_existing(ctx, ctx.known.recs[scraped.key], scraped)
+        for position in parsed.positions:
+            _apply_position(ctx, position)
+    session.flush()
     timeline.apply_links(session, parsed.links, doc, result)
     timeline.apply_implementations(session, parsed.implementations, doc, recorded_by, baseline, result)
     session.flush()
     return result
 
 
-def _apply_position(session: Session, scraped: ScrapedPosition, doc: Document, recorded_by: str,
-                    baseline: bool, result: ImportResult) -> None:
+def _insert_new(ctx: _Import, records: list[ScrapedRecommendation], reviews: ReviewCache) -> None:
+    """Insert every new recommendation with one statement per table (ids come back in order),
+    with its states, references, first position event, tags and `recommendation.created`."""
+    if not records:
+        return
+    doc, session, now = ctx.doc, ctx.session, utcnow()
+    rows = [{
+        "key": s.key, "mechanism": s.mechanism.value, "state": s.state, "review_id": reviews.for_record(s).id,
+        "cycle": s.cycle, "paragraph": s.paragraph, "text": s.text, "text_sha256": text_sha256(s.text),
+        "position": s.position.value, "position_wording": s.position_wording, "implementation": "unknown",
+        "source_document_id": doc.id, "is_sample": doc.is_sample, "action_category": s.action_category,
+        "addressee": s.addressee, "context": s.context, "attributes": dict(s.attributes),
+        "first_seen_at": now, "updated_at": now} for s in records]
+    ids = session.execute(insert(Recommendation).returning(Recommendation.id, sort_by_parameter_order=True),
+                          rows).scalars().all()
+    states, refs, positions, tags = [], [], [], []
+    for scraped, row, rec_id in zip(records, rows, ids, strict=True):
+        row["id"] = rec_id
+        ctx.inserted_keys.add(scraped.key)
+        states += _state_rows(rec_id, scraped)
+        refs += [{"recommendation_id": rec_id, "source": r.source, "external_id": r.external_id, "url": r.url,
+                  "match_method": r.match_method, "match_confidence": r.match_confidence}
+                 for r in {(r.source, r.external_id): r for r in scraped.external_ids}.values()]
+        if doc.symbol and scraped.paragraph and doc.kind in (DocumentKind.WG_REPORT, DocumentKind.SAMPLE):
+            refs.append({"recommendation_id": rec_id, "source": "un_symbol",
+                         "external_id": f"{doc.symbol} para. {scraped.paragraph}",
+                         "url": ODS_URL.format(symbol=doc.symbol), "match_method": None, "match_confidence": None})
+        positions.append({
+            "recommendation_id": rec_id, "axis": Axis.POSITION.value, "old": None, "new": scraped.position.value,
+            "wording": scraped.position_wording, "effective_on": scraped.effective_on or doc.published_on,
+            "recorded_at": now, "document_id": doc.id, "evidence": scraped.evidence, "evidence_url": doc.url,
+            "recorded_by": ctx.recorded_by, "source_kind": doc.kind, "note": None})
+        tags += [{"recommendation_id": rec_id, "theme_id": theme_id, "source": doc.kind}
+                 for theme_id in dict.fromkeys(ctx.theme_ids.get(k, n) for k, n in themes.wanted(scraped))]
+    for model, values in ((RecommendingState, states), (ExternalRef, refs), (StatusEvent, positions),
+                          (RecommendationTheme, tags)):
+        if values:
+            session.execute(insert(model), values)
+    ctx.result.events += events.emit_created_many(session, rows, doc, baseline=ctx.baseline)
+    ctx.result.inserted += len(rows)
+
+
+def _update_existing(ctx: _Import, rec: Recommendation, scraped: ScrapedRecommendation) -> None:
+    changed = _update_fields(ctx, rec, scraped)
+    changed = _update_attributes(rec, scraped) or changed
+    outcome = claim_position(ctx.session, rec, _claim_of(scraped), ctx.doc, recorded_by=ctx.recorded_by,
+                             created=False, baseline=ctx.baseline,
+                             events_so_far=ctx.known.position_events[rec.id],
+                             conflicts=ctx.known.conflicts[rec.id])
+    ctx.result.events += outcome.applied
+    ctx.result.conflicts += outcome.conflict
+    tagged = themes.attach(ctx.session, rec.id, scraped, ctx.doc.kind, ctx.known.theme_ids[rec.id], ctx.theme_ids)
+    referenced = _attach_external_ids(ctx, rec.id, scraped)
+    if changed or outcome.applied or tagged or referenced:
+        rec.updated_at = utcnow()
+        ctx.result.updated += 1
+    else:
+        ctx.result.unchanged += 1
+
+
+def _apply_position(ctx: _Import, scraped: ScrapedPosition) -> None:
     """A response to a recommendation received earlier; unknown numbers are reported, not dropped."""
-    rec = session.execute(select(Recommendation).where(Recommendation.key == scraped.key)).scalar_one_or_none()
+    rec = ctx.known.recs.get(scraped.key)
     if rec is None:
-        result.rejected += 1
-        result.errors.append(f"{scraped.evidence}: recommendation {scraped.paragraph} is not in the "
-                             f"report ({scraped.key} unknown)")
+        ctx.result.rejected += 1
+        ctx.result.errors.append(f"{scraped.evidence}: recommendation {scraped.paragraph} is not in the "
+                                 f"report ({scraped.key} unknown)")
         return
     claim = Claim(position=scraped.position, wording=scraped.wording, evidence=scraped.evidence,
                   effective_on=scraped.effective_on, response_text=scraped.response_text)
-    outcome = claim_position(session, rec, claim, doc, recorded_by=recorded_by, created=False,
-                             baseline=baseline)
-    result.events += outcome.applied
-    result.conflicts += outcome.conflict
+    outcome = claim_position(ctx.session, rec, claim, ctx.doc, recorded_by=ctx.recorded_by, created=False,
+                             baseline=ctx.baseline, events_so_far=ctx.known.position_events[rec.id],
+                             conflicts=ctx.known.conflicts[rec.id])
+    ctx.result.events += outcome.applied
+    ctx.result.conflicts += outcome.conflict
     if outcome.applied:
         rec.updated_at = utcnow()
-        result.updated += 1
+        ctx.result.updated += 1
     else:
-        result.unchanged += 1
+        ctx.result.unchanged += 1
 
 
-def _apply(session: Session, scraped: ScrapedRecommendation, review: Review, doc: Document,
-           recorded_by: str, baseline: bool, result: ImportResult) -> None:
-    rec = session.exec(select(Recommendation).where(Recommendation.key == scraped.key)).first()
-    if rec is None:
-        rec = _insert(session, scraped, review, doc)
-        result.inserted += 1
-        events.emit_recommendation(session, events.EventType.RECOMMENDATION_CREATED, rec,
-                                   document=doc, baseline=baseline)
-        result.events += 1
-        claim_position(session, rec, _claim_of(scraped), doc, recorded_by=recorded_by, created=True,
-                       baseline=baseline)
-        themes.attach(session, rec, scraped, doc.kind)
-        return
-    changed = _update_fields(session, rec, scraped, doc, baseline, result)
-    changed = _update_attributes(rec, scraped) or changed
-    outcome = claim_position(session, rec, _claim_of(scraped), doc, recorded_by=recorded_by,
-                             created=False, baseline=baseline)
-    result.events += outcome.applied
-    result.conflicts += outcome.conflict
-    themes_added = themes.attach(session, rec, scraped, doc.kind)
-    _attach_external_ids(session, rec, scraped)
-    changed = changed or outcome.applied or themes_added
-    if changed:
-        rec.updated_at = utcnow()
-        result.updated += 1
-    else:
-        result.unchanged += 1
-
-
-def _insert(session: Session, scraped: ScrapedRecommendation, review: Review,
-            doc: Document) -> Recommendation:
-    rec = Recommendation(
-        key=scraped.key, mechanism=scraped.mechanism, state=scraped.state, review_id=review.id,
-        cycle=scraped.cycle, paragraph=scraped.paragraph, text=scraped.text,
-        text_sha256=text_sha256(scraped.text), position=scraped.position,
-        position_wording=scraped.position_wording, source_document_id=doc.id,
-        is_sample=doc.is_sample, action_category=scraped.action_category, addressee=scraped.addressee,
-        context=scraped.context, attributes=dict(scraped.attributes),
-    )
-    session.add(rec)
-    session.flush()
-    _write_recommending_states(session, rec, scraped)
-    _attach_external_ids(session, rec, scraped)
-    if doc.symbol and scraped.paragraph and doc.kind in (DocumentKind.WG_REPORT, DocumentKind.SAMPLE):
-        session.add(ExternalRef(recommendation_id=rec.id, source="un_symbol",
-                                external_id=f"{doc.symbol} para. {scraped.paragraph}",
-                                url=ODS_URL.format(symbol=doc.symbol)))
-    return rec
-
-
-def _write_recommending_states(session: Session, rec: Recommendation,
-                               scraped: ScrapedRecommendation) -> None:
-    seen: set[str] = set()
+def _state_rows(rec_id: int, scraped: ScrapedRecommendation) -> list[dict]:
+    rows, seen = [], set()
     raws = scraped.recommending_states_raw or scraped.recommending_states
     for i, code in enumerate(scraped.recommending_states):
-        if code in seen:
-            continue
-        seen.add(code)
-        raw = raws[i] if i < len(raws) else code
-        session.add(RecommendingState(recommendation_id=rec.id, state=code, name_raw=raw, position=i))
+        if code not in seen:
+            seen.add(code)
+            rows.append({"recommendation_id": rec_id, "state": code, "name_raw": raws[i] if i < len(raws) else code,
+                         "position": i})
+    return rows
 
 
-def _stored_states(session: Session, rec: Recommendation) -> list[RecommendingState]:
-    return list(session.exec(select(RecommendingState)
-                             .where(RecommendingState.recommendation_id == rec.id)
-                             .order_by(RecommendingState.position)).all())
+def _write_states(session: Session, rec_id: int, scraped: ScrapedRecommendation) -> None:
+    for row in _state_rows(rec_id, scraped):
+        session.add(RecommendingState(**row))
 
 
-def _update_fields(session: Session, rec: Recommendation, scraped: ScrapedRecommendation,
-                   doc: Document, baseline: bool, result: ImportResult) -> bool:
-    stored_states = _stored_states(session, rec)
-    snapshot = StoredSnapshot(rec.text_sha256, tuple(s.state for s in stored_states))
-    wanted = ScrapedRecommendation.model_validate(
-        {**scraped.model_dump(), "recommending_states": list(dict.fromkeys(scraped.recommending_states))})
-    change = diff(snapshot, wanted)
-    if not _may_rewrite(session, rec, doc):
+def _update_fields(ctx: _Import, rec: Recommendation, scraped: ScrapedRecommendation) -> bool:
+    if not _may_rewrite(ctx, rec):
         return False
+    stored = ctx.known.states[rec.id]
+    wanted = scraped.model_copy(update={"recommending_states": list(dict.fromkeys(scraped.recommending_states))})
+    change = diff(StoredSnapshot(rec.text_sha256, tuple(s.state for s in stored)), wanted)
     if change.text_changed:
         old_text = rec.text
-        rec.text, rec.text_sha256 = scraped.text, text_sha256(scraped.text)
-        rec.source_document_id = doc.id
-        session.flush()
-        events.emit_recommendation(session, events.EventType.TEXT_CHANGED, rec, old=old_text,
-                                   new=rec.text, document=doc, baseline=baseline)
-        result.events += 1
+        rec.text, rec.text_sha256, rec.source_document_id = scraped.text, text_sha256(scraped.text), ctx.doc.id
+        events.emit_recommendation(ctx.session, events.EventType.TEXT_CHANGED, rec, old=old_text, new=rec.text,
+                                   document=ctx.doc, baseline=ctx.baseline)
+        ctx.result.events += 1
     if change.states_changed:
-        for row in stored_states:
-            session.delete(row)
-        session.flush()
-        _write_recommending_states(session, rec, wanted)
+        for row in stored:
+            ctx.session.delete(row)
+        ctx.session.flush()
+        _write_states(ctx.session, rec.id, wanted)
     return change.any
 
 
@@ -189,24 +220,26 @@ def _claim_of(scraped: ScrapedRecommendation) -> Claim:
                  evidence=scraped.evidence, effective_on=scraped.effective_on)
 
 
-def _may_rewrite(session: Session, rec: Recommendation, doc: Document) -> bool:
+def _may_rewrite(ctx: _Import, rec: Recommendation) -> bool:
     """Wording and states come from the best source seen: a thematic list or UPR Info entry
     never rewrites the text printed in the UN report."""
-    if rec.source_document_id is None or rec.source_document_id == doc.id:
+    if rec.source_document_id is None or rec.source_document_id == ctx.doc.id:
         return True
-    source = session.get(Document, rec.source_document_id)
-    return source is None or source_rank(doc.kind) >= source_rank(source.kind)
+    kind = ctx.known.document_kinds.get(rec.source_document_id)
+    return kind is None or source_rank(ctx.doc.kind) >= source_rank(kind)
 
 
-def _attach_external_ids(session: Session, rec: Recommendation, scraped: ScrapedRecommendation) -> None:
+def _attach_external_ids(ctx: _Import, rec_id: int, scraped: ScrapedRecommendation) -> bool:
+    have = ctx.known.refs[rec_id]
+    added = False
     for ref in scraped.external_ids:
-        exists = session.execute(select(ExternalRef.id).where(
-            ExternalRef.recommendation_id == rec.id, ExternalRef.source == ref.source,
-            ExternalRef.external_id == ref.external_id)).first()
-        if exists is None:
-            session.add(ExternalRef(recommendation_id=rec.id, source=ref.source,
-                                    external_id=ref.external_id, url=ref.url,
-                                    match_method=ref.match_method, match_confidence=ref.match_confidence))
+        if (ref.source, ref.external_id) not in have:
+            ctx.session.add(ExternalRef(recommendation_id=rec_id, source=ref.source, external_id=ref.external_id,
+                                        url=ref.url, match_method=ref.match_method,
+                                        match_confidence=ref.match_confidence))
+            have.add((ref.source, ref.external_id))
+            added = True
+    return added
 
 
 def _update_attributes(rec: Recommendation, scraped: ScrapedRecommendation) -> bool:

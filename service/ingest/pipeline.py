@@ -89,6 +89,22 @@ def _pace_page(data: bytes, source_url: str, state: str | None) -> ParsedDocumen
     return parse_pace_page(data, url=source_url, state=state)
 
 
+def import_document(session: Session, parsed: ParsedDocument, *, recorded_by: str,
+                    baseline: bool) -> tuple[ImportResult, list[str]]:
+    """Checks, the import itself, and the derived cross-cycle links, in the caller's transaction."""
+    checks.check_before(session, parsed)
+    result = import_parsed(session, parsed, recorded_by=recorded_by, baseline=baseline)
+    return result, checks.mismatches_after(session, parsed)
+
+
+def refresh_related(engine: Engine, states: set[str]) -> None:
+    """Recompute cross-cycle links once per state a run touched (derived data, own transaction)."""
+    for state in sorted(states):
+        with Session(engine) as session:
+            related.refresh_state(session, state)
+            session.commit()
+
+
 class RunContext:
     """Counts and errors of one run; imports each document in its own transaction."""
 
@@ -103,6 +119,7 @@ class RunContext:
         self.errors: list[dict] = []
         self.documents_ok = 0
         self.blocked = False
+        self.touched_states: set[str] = set()
         self.listener: Callable[[RunContext], None] | None = None  # progress display
 
     def _notify(self) -> None:
@@ -144,6 +161,8 @@ class RunContext:
                 self.validators.forget(source_url)  # fetch it in full next time
             return None
         self.documents_ok += 1
+        if result.inserted or result.updated:
+            self.touched_states |= {r.state for r in parsed.recommendations}
         self._add(result)
         self._notify()
         self.errors += [{"class": "RejectedRecord", "message": m, "url": source_url} for m in result.errors]
@@ -160,11 +179,7 @@ class RunContext:
     def _import(self, parsed: ParsedDocument) -> tuple[ImportResult, list[str]]:
         with Session(self.engine, expire_on_commit=False) as session:
             baseline = not runs.has_successful_run(session, self.source)
-            checks.check_before(session, parsed)
-            result = import_parsed(session, parsed, recorded_by=self.recorded_by, baseline=baseline)
-            mismatches = checks.mismatches_after(session, parsed)
-            if parsed.document.state_under_review:
-                related.refresh_state(session, parsed.document.state_under_review)
+            result, mismatches = import_document(session, parsed, recorded_by=self.recorded_by, baseline=baseline)
             session.commit()
         return result, mismatches
 
@@ -174,6 +189,10 @@ class RunContext:
 
     def finish(self) -> RunReport:
         """Close the run: blocked or failed when nothing worked, partial when something did not."""
+        try:
+            refresh_related(self.engine, self.touched_states)
+        except Exception as exc:  # links are derived: a failure is shown, the imports stand
+            self.fail(exc, None)
         failures = [e for e in self.errors if e["class"] not in NOT_FAILURES]
         worked = self.documents_ok + self.counts["skipped_unchanged"]
         if self.blocked and not worked:

@@ -49,58 +49,52 @@ class ClaimOutcome:
 
 
 def in_force(session: Session, recommendation_id: int) -> StatusEvent | None:
+    """The position event in force for a stored recommendation."""
+    return in_force_of(list(session.execute(select(StatusEvent).where(
+        StatusEvent.recommendation_id == recommendation_id, StatusEvent.axis == Axis.POSITION)).scalars()))
+
+
+def in_force_of(events: list[StatusEvent]) -> StatusEvent | None:
     """The position event in force: answers beat pending, then source rank, then date."""
-    rows = session.execute(select(StatusEvent).where(
-        StatusEvent.recommendation_id == recommendation_id,
-        StatusEvent.axis == Axis.POSITION)).scalars().all()
-    if not rows:
+    if not events:
         return None
-    return max(rows, key=lambda e: (e.new != Position.PENDING, source_rank(e.source_kind),
-                                    e.effective_on or date.min, e.id or 0))
+    return max(events, key=lambda e: (e.new != Position.PENDING, source_rank(e.source_kind),
+                                      e.effective_on or date.min, e.id or 0))
 
 
 def claim_position(session: Session, rec: Recommendation, claim: Claim, doc: Document, *,
-                   recorded_by: str, created: bool, baseline: bool) -> ClaimOutcome:
-    """Apply `doc`'s claim to `rec` once; idempotent per (recommendation, document)."""
+                   recorded_by: str, created: bool, baseline: bool, events_so_far: list[StatusEvent],
+                   conflicts: list[PositionConflict]) -> ClaimOutcome:
+    """Apply `doc`'s claim to `rec` once; idempotent per (recommendation, document).
+
+    `events_so_far` and `conflicts` are what is stored for `rec` (preloaded); new rows are
+    appended to them so later claims in the same import see them."""
     outcome = ClaimOutcome()
-    if _already_seen(session, rec.id, doc.id):
+    if any(e.document_id == doc.id for e in events_so_far) or any(
+            c.claimed_document_id == doc.id for c in conflicts):
         return outcome
-    current = None if created else in_force(session, rec.id)
+    current = None if created else in_force_of(events_so_far)
     if current is not None and current.new == claim.position:
         return outcome  # a restatement is not a change
     if current is not None and not _wins(claim, doc.kind, current):
-        _record_conflict(session, rec, current, claim, doc)
-        outcome.conflict = True
+        outcome.conflict = _record_conflict(session, rec, current, claim, doc, conflicts)
         return outcome
     if current is not None and current.new != Position.PENDING and current.source_kind != doc.kind:
-        _record_superseded(session, rec, current, claim, doc)
-        outcome.conflict = True
+        outcome.conflict = _record_superseded(session, rec, current, claim, doc, conflicts)
     old = None if created else rec.position
-    session.add(StatusEvent(
+    event = StatusEvent(
         recommendation_id=rec.id, axis=Axis.POSITION, old=old, new=claim.position,
         wording=claim.wording, effective_on=claim.effective_on or doc.published_on,
         document_id=doc.id, evidence=claim.evidence, evidence_url=doc.url, recorded_by=recorded_by,
-        source_kind=doc.kind, note=claim.response_text))
+        source_kind=doc.kind, note=claim.response_text)
+    session.add(event)
+    events_so_far.append(event)
     rec.position, rec.position_wording = claim.position, claim.wording
-    session.add(rec)
-    session.flush()
     outcome.applied, outcome.changed_from = True, old
     if not created:
         events.emit_recommendation(session, events.EventType.POSITION_CHANGED, rec, old=old,
                                    new=rec.position, document=doc, baseline=baseline)
     return outcome
-
-
-def _already_seen(session: Session, recommendation_id: int, document_id: int) -> bool:
-    event = session.execute(select(StatusEvent.id).where(
-        StatusEvent.recommendation_id == recommendation_id, StatusEvent.axis == Axis.POSITION,
-        StatusEvent.document_id == document_id)).first()
-    if event is not None:
-        return True
-    conflict = session.execute(select(PositionConflict.id).where(
-        PositionConflict.recommendation_id == recommendation_id,
-        PositionConflict.claimed_document_id == document_id)).first()
-    return conflict is not None
 
 
 def _wins(claim: Claim, kind: str, current: StatusEvent) -> bool:
@@ -112,33 +106,32 @@ def _wins(claim: Claim, kind: str, current: StatusEvent) -> bool:
 
 
 def _record_conflict(session: Session, rec: Recommendation, current: StatusEvent, claim: Claim,
-                     doc: Document) -> None:
+                     doc: Document, conflicts: list[PositionConflict]) -> bool:
     if claim.position == Position.PENDING:
-        return  # "pending" disagrees with nothing: it only defers
-    known = session.execute(select(PositionConflict.id).where(
-        PositionConflict.recommendation_id == rec.id, PositionConflict.claimed_source == doc.kind,
-        PositionConflict.claimed_position == claim.position,
-        PositionConflict.current_position == current.new)).first()
-    if known is not None:
-        return  # the same disagreement restated by a newer copy of the same source
-    session.add(PositionConflict(
+        return False  # "pending" disagrees with nothing: it only defers
+    if any(c.claimed_source == doc.kind and c.claimed_position == claim.position
+           and c.current_position == current.new for c in conflicts):
+        return False  # the same disagreement restated by a newer copy of the same source
+    conflict = PositionConflict(
         recommendation_id=rec.id, current_position=current.new,
         current_source=current.source_kind or "unknown", current_event_id=current.id,
         claimed_position=claim.position, claimed_source=doc.kind, claimed_document_id=doc.id,
-        claimed_wording=claim.wording, claimed_evidence=claim.evidence))
+        claimed_wording=claim.wording, claimed_evidence=claim.evidence)
+    session.add(conflict)
+    conflicts.append(conflict)
+    return True
 
 
 def _record_superseded(session: Session, rec: Recommendation, current: StatusEvent, claim: Claim,
-                       doc: Document) -> None:
+                       doc: Document, conflicts: list[PositionConflict]) -> bool:
     """An outranking source arrived after a weaker one said otherwise: keep the disagreement."""
-    if current.document_id is None:
-        return
-    exists = session.execute(select(PositionConflict.id).where(
-        PositionConflict.recommendation_id == rec.id,
-        PositionConflict.claimed_document_id == current.document_id)).first()
-    if exists is None:
-        session.add(PositionConflict(
-            recommendation_id=rec.id, current_position=claim.position, current_source=doc.kind,
-            current_event_id=None, claimed_position=current.new,
-            claimed_source=current.source_kind or "unknown", claimed_document_id=current.document_id,
-            claimed_wording=current.wording, claimed_evidence=current.evidence))
+    if current.document_id is None or any(c.claimed_document_id == current.document_id for c in conflicts):
+        return False
+    conflict = PositionConflict(
+        recommendation_id=rec.id, current_position=claim.position, current_source=doc.kind,
+        current_event_id=None, claimed_position=current.new,
+        claimed_source=current.source_kind or "unknown", claimed_document_id=current.document_id,
+        claimed_wording=current.wording, claimed_evidence=current.evidence)
+    session.add(conflict)
+    conflicts.append(conflict)
+    return True

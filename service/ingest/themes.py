@@ -2,45 +2,27 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from scrapers.records import ScrapedRecommendation
-from service.models import Recommendation, RecommendationTheme, Theme, ThemeKind
+from service.ingest.preload import ThemeIds
+from service.models import RecommendationTheme, ThemeKind
 
 
-def _theme_id(session: Session, kind: ThemeKind, name: str, cache: dict[tuple[str, str], int]) -> int:
-    key = (kind.value, name)
-    if key in cache:
-        return cache[key]
-    theme = session.execute(select(Theme).where(Theme.kind == kind, Theme.name == name)).scalar_one_or_none()
-    if theme is None:
-        theme = Theme(kind=kind, name=name)
-        session.add(theme)
-        session.flush()
-    cache[key] = theme.id
-    return theme.id
+def wanted(scraped: ScrapedRecommendation) -> list[tuple[ThemeKind, str]]:
+    pairs = ([(ThemeKind.THEME, t) for t in scraped.themes] + [(ThemeKind.SDG, t) for t in scraped.sdgs]
+             + [(ThemeKind.AFFECTED, t) for t in scraped.affected_persons])
+    return [(kind, " ".join(name.split())[:300]) for kind, name in pairs if name.strip()]
 
 
-def attach(session: Session, rec: Recommendation, scraped: ScrapedRecommendation, source: str) -> bool:
-    """Add the record's tags that the recommendation lacks; returns True when any was added."""
-    wanted = ([(ThemeKind.THEME, t) for t in scraped.themes]
-              + [(ThemeKind.SDG, t) for t in scraped.sdgs]
-              + [(ThemeKind.AFFECTED, t) for t in scraped.affected_persons])
-    if not wanted:
-        return False
-    cache: dict[tuple[str, str], int] = {}
-    have = set(session.execute(select(RecommendationTheme.theme_id).where(
-        RecommendationTheme.recommendation_id == rec.id)).scalars().all())
+def attach(session: Session, rec_id: int, scraped: ScrapedRecommendation, source: str, have: set[int],
+           theme_ids: ThemeIds) -> bool:
+    """Add the record's tags that the recommendation lacks (`have` is updated); True if any."""
     added = False
-    for kind, name in wanted:
-        name = " ".join(name.split())[:300]
-        if not name:
-            continue
-        theme_id = _theme_id(session, kind, name, cache)
+    for kind, name in wanted(scraped):
+        theme_id = theme_ids.get(kind, name)
         if theme_id not in have:
-            session.add(RecommendationTheme(recommendation_id=rec.id, theme_id=theme_id, source=source))
+            session.add(RecommendationTheme(recommendation_id=rec_id, theme_id=theme_id, source=source))
             have.add(theme_id)
             added = True
-    if added:
-        session.flush()
     return added
