@@ -16,6 +16,7 @@ from service.config import Settings, get_settings
 from service.db import get_engine
 from service.documents.routes import router as documents_router
 from service.errors import install_error_handlers
+from service.etag import ETagMiddleware
 from service.feeds.routes import router as feeds_router
 from service.operations.metrics import LatencyMiddleware, Metrics
 from service.operations.routes import router as operations_router
@@ -40,6 +41,7 @@ def create_app(engine_provider: Callable[[], Engine] = get_engine,
     app.state.engine_provider = engine_provider
     app.state.metrics = Metrics(engine_provider)
     # Added last = outermost: headers on every answer, then limits, then access, then timing.
+    app.add_middleware(ETagMiddleware)
     app.add_middleware(LatencyMiddleware, metrics=app.state.metrics)
     app.add_middleware(AccessControl, settings=settings, engine_provider=engine_provider)
     app.add_middleware(BodyLimit, settings=settings)

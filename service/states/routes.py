@@ -9,12 +9,12 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from service.aggregates import AGGREGATES
 from service.db import get_session
 from service.errors import NotFound
 from service.models import Recommendation, Review, State
 from service.pagination import Page
-from service.recommendations.repository import status_clause
-from service.recommendations.schemas import Status
+from service.recommendations.schemas import Status, derive_status
 
 router = APIRouter(prefix="/api/v1/states", tags=["states"])
 
@@ -48,8 +48,8 @@ class StateDetail(StateItem):
 def list_states(session: Annotated[Session, Depends(get_session)],
                 tracked: bool = False) -> Page[StateItem]:
     """Every state; `tracked=true` keeps only those with recommendations."""
-    counts = dict(session.execute(select(Recommendation.state, func.count())
-                                  .group_by(Recommendation.state)).all())
+    counts = AGGREGATES.get(session, ("state-totals",), lambda: dict(session.execute(
+        select(Recommendation.state, func.count()).group_by(Recommendation.state)).all()))
     rows = session.execute(select(State).order_by(State.iso3)).scalars().all()
     items = [StateItem(iso3=s.iso3, name=s.name, un_name=s.un_name, coe_member=s.coe_member,
                        recommendations=counts.get(s.iso3, 0))
@@ -57,10 +57,29 @@ def list_states(session: Annotated[Session, Depends(get_session)],
     return Page(items=items, total=len(items), next=None)
 
 
-def _status_counts(session: Session, *conds) -> dict[str, int]:
-    return {status.value: session.execute(
-        select(func.count()).select_from(Recommendation).where(*conds, status_clause(status))
-    ).scalar_one() for status in Status}
+def _counts(session: Session, state: str) -> dict[int, dict[tuple[str, str], int]]:
+    """(position, implementation) counts per review, in one grouped query."""
+    out: dict[int, dict[tuple[str, str], int]] = {}
+    for review_id, position, implementation, n in session.execute(
+            select(Recommendation.review_id, Recommendation.position, Recommendation.implementation, func.count())
+            .where(Recommendation.state == state)
+            .group_by(Recommendation.review_id, Recommendation.position, Recommendation.implementation)):
+        out.setdefault(review_id, {})[(position, implementation)] = n
+    return out
+
+
+def _by_status(pairs: dict[tuple[str, str], int]) -> dict[str, int]:
+    totals = {status.value: 0 for status in Status}
+    for (position, implementation), n in pairs.items():
+        totals[derive_status(position, implementation).value] += n
+    return totals
+
+
+def _by_position(pairs: dict[tuple[str, str], int]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for (position, _), n in pairs.items():
+        totals[position] = totals.get(position, 0) + n
+    return totals
 
 
 @router.get("/{iso3}", response_model=StateDetail, summary="One state with its reviews")
@@ -70,17 +89,16 @@ def get_state(iso3: str, session: Annotated[Session, Depends(get_session)]) -> S
         raise NotFound(f"state {iso3!r} is not known; use an ISO 3166 alpha-3 code")
     reviews = session.execute(select(Review).where(Review.state == state.iso3)
                               .order_by(Review.mechanism, Review.cycle, Review.ref)).scalars().all()
-    positions: dict[int, dict[str, int]] = {}
-    for review_id, position, n in session.execute(
-            select(Recommendation.review_id, Recommendation.position, func.count())
-            .where(Recommendation.state == state.iso3)
-            .group_by(Recommendation.review_id, Recommendation.position)):
-        positions.setdefault(review_id, {})[position] = n
+    counts = AGGREGATES.get(session, ("state-counts", state.iso3), lambda: _counts(session, state.iso3))
     summaries = [ReviewSummary(
         id=r.id, mechanism=r.mechanism, ref=r.ref, cycle=r.cycle, session=r.session, title=r.title,
-        recommendations=sum(positions.get(r.id, {}).values()), by_position=positions.get(r.id, {}),
-        by_status=_status_counts(session, Recommendation.review_id == r.id)) for r in reviews]
-    by_status = _status_counts(session, Recommendation.state == state.iso3)
+        recommendations=sum(counts.get(r.id, {}).values()), by_position=_by_position(counts.get(r.id, {})),
+        by_status=_by_status(counts.get(r.id, {}))) for r in reviews]
+    everything: dict[tuple[str, str], int] = {}
+    for pairs in counts.values():
+        for pair, n in pairs.items():
+            everything[pair] = everything.get(pair, 0) + n
+    by_status = _by_status(everything)
     return StateDetail(iso3=state.iso3, name=state.name, un_name=state.un_name,
                        coe_member=state.coe_member, recommendations=sum(by_status.values()),
                        by_status=by_status, reviews=summaries)
