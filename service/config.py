@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service import __version__
@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 50 * 1024 * 1024
     cors_origins: str = Field(default="", description="Comma-separated origins; empty = CORS off")
+    dashboard_secret: SecretStr | None = Field(default=None, description="Signs dashboard session "
+                                               "cookies; set the same value on every web server")
 
     @property
     def cors_origin_list(self) -> list[str]:

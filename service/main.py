@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
 from service import __version__
 from service.auth.routes import router as access_router
 from service.changes.routes import router as changes_router
 from service.config import Settings, get_settings
+from service.dashboard import install as install_dashboard
 from service.db import get_engine
 from service.documents.routes import router as documents_router
 from service.errors import install_error_handlers
@@ -56,8 +56,5 @@ def create_app(engine_provider: Callable[[], Engine] = get_engine,
                    feeds_router, operations_router):
         app.include_router(router)
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    install_dashboard(app)
     return app

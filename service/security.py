@@ -118,11 +118,21 @@ class RateLimiter:
 
 
 class AccessControl:
-    """Rate limits for everyone; with `read_requires_key`, the API answers only to keys."""
+    """Rate limits for everyone; with `read_requires_key`, the API answers only to keys (or, for
+    reading, to a person signed in to the dashboard, whose pages link to documents and reports)."""
 
     def __init__(self, app: ASGIApp, settings: Settings, engine_provider: Callable[[], Engine]) -> None:
         self.app, self.settings, self.engine_provider = app, settings, engine_provider
         self.limiter = RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute > 0 else None
+
+    def _signed_in(self, headers: dict[bytes, bytes]) -> bool:
+        from http.cookies import SimpleCookie
+
+        from service.dashboard import auth
+
+        cookie = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1")).get(auth.COOKIE)
+        data = auth.decode(cookie.value, auth.signing_secret(self.settings)) if cookie else None
+        return data is not None and data.viewer is not None and _active_key(self.engine_provider(), data.viewer.key_id)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in ("/healthz", "/readyz", "/metrics"):
@@ -139,11 +149,21 @@ class AccessControl:
                                    [(b"retry-after", str(math.ceil(wait)).encode())])
         if (self.settings.read_requires_key and scope["path"].startswith("/api/")
                 and not scope["path"].startswith(API_DOCS)):
-            if not key:
+            if not key and not (scope["method"] == "GET" and self._signed_in(headers)):
                 return await _json(send, 401, "unauthorized", "reading this API needs a key "
                                    "(`Authorization: Bearer <key>`)", [(b"www-authenticate", b"Bearer")])
+            if not key and scope["method"] == "GET" and self._signed_in(headers):
+                return await self.app(scope, receive, send)  # the dashboard's links to documents
             with Session(self.engine_provider()) as session:
                 if verify_key(session, key) is None:
                     return await _json(send, 401, "unauthorized", "the API key is not valid or has been revoked",
                                        [(b"www-authenticate", b"Bearer")])
         await self.app(scope, receive, send)
+
+
+def _active_key(engine: Engine, key_id: int) -> bool:
+    from service.models import ApiKey
+
+    with Session(engine) as session:
+        row = session.get(ApiKey, key_id)
+        return row is not None and row.revoked_at is None

@@ -22,6 +22,8 @@ class Recommendation(SQLModel, table=True):
         Index("ix_recommendation_state_cycle", "state", "cycle", "id"),
         Index("ix_recommendation_state_position", "state", "position", "id"),
         Index("ix_recommendation_review", "review_id", "id"),
+        # Covers the dashboard's and the state page's counts without touching the table.
+        Index("ix_recommendation_counts", "state", "mechanism", "position", "implementation", "is_sample"),
     )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)
