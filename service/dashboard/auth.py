@@ -56,6 +56,8 @@ def signing_secret(settings: Settings) -> bytes:
     """`RECWATCH_DASHBOARD_SECRET` when configured, else a random secret kept in DATA_DIR so
     that every process sharing the data directory (and a restart) accepts the same cookies."""
     configured = getattr(settings, "dashboard_secret", None)
+    if hasattr(configured, "get_secret_value"):  # a pydantic SecretStr
+        configured = configured.get_secret_value()
     if configured:
         return str(configured).encode()
     path = Path(settings.data_dir) / SECRET_FILE

@@ -37,8 +37,8 @@ def stacked_bar(segments: Sequence[Segment], *, name: str) -> Markup:
     parts = [s for s in segments if s.value > 0]
     summary = ", ".join(f"{s.label} {s.value} ({_pct(s.value / total)})" for s in parts) if total \
         else "no recommendations"
-    out = [f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
-           f'aria-label="{escape(name)}: {escape(summary)}" focusable="false">']
+    out = [(f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
+            f'aria-label="{escape(name)}: {escape(summary)}" focusable="false">')]
     x = 0.0
     for s in parts:
         width = 100 * s.value / total
@@ -92,8 +92,8 @@ def trend_chart(points: Sequence[TrendPoint], *, name: str) -> Markup:
         f"{p.label}: accepted {_pct(p.accepted) if p.accepted is not None else 'n/a'}, "
         f"implemented {_pct(p.implemented) if p.implemented is not None else 'n/a'}"
         for p in points)
-    out = [f'<svg class="trend" viewBox="0 0 {W} {H}" role="img" focusable="false" '
-           f'aria-label="{escape(name)}. {escape(summary)}">']
+    out = [(f'<svg class="trend" viewBox="0 0 {W} {H}" role="img" focusable="false" '
+            f'aria-label="{escape(name)}. {escape(summary)}">')]
     for tick in (0, 25, 50, 75, 100):
         y = TOP + (H - TOP - BOTTOM) * (1 - tick / 100)
         out.append(f'<line class="grid" x1="{LEFT}" x2="{W - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>')

@@ -31,6 +31,16 @@ LABELS: dict[str, str] = {
     "theme": "Themes",
     "sdg": "Sustainable Development Goals",
     "affected": "Affected persons",
+    # document kinds
+    "wg_report": "UPR Working Group report", "addendum": "Addendum (the state's responses)",
+    "thematic_list": "OHCHR thematic list", "upr_info_entity": "UPR Info database entry",
+    "pace_text": "PACE adopted text", "exec_record": "HUDOC-EXEC record", "sample": "Fictional sample",
+    # timeline documents
+    "action_plan": "Action plan", "action_report": "Action report", "cm_decision": "CM decision",
+    "cm_reply": "Reply of the Committee of Ministers", "final_resolution": "Final resolution",
+    "interim_resolution": "Interim resolution", "follow_up": "Follow-up text", "related": "Related text",
+    # execution supervision (HUDOC-EXEC)
+    "enhanced": "Enhanced", "standard": "Standard", "awaiting_classification": "Awaiting classification",
     # delivery statuses
     "succeeded": "Succeeded",
 }

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 
+from scrapers import countries
 from scrapers.records import Mechanism
 from service.dashboard import queries as q
 from service.dashboard.charts import Segment, TrendPoint
@@ -44,7 +45,7 @@ def implementation_segments(tally: q.Tally) -> list[Segment]:
 
 @router.get("/", response_class=HTMLResponse)
 def overview(page: PageDep) -> HTMLResponse:
-    data = q.overview(page.session)
+    data = q.overview_cached(page.session)
     names = {s.iso3: s.name for s in page.session.execute(
         select(State).where(State.iso3.in_(list(data.by_state)))).scalars()} if data.by_state else {}
     states = sorted(data.by_state.items(), key=lambda kv: (-kv[1].total, kv[0]))
@@ -60,9 +61,10 @@ def _next_runs(page: PageDep) -> dict:
 
 
 @router.get("/states/{iso3}", response_class=HTMLResponse)
-def state_page(iso3: str, page: PageDep) -> HTMLResponse:
+def state_page(iso3: str, page: PageDep) -> Response:
     session = page.session
-    state = session.execute(select(State).where(State.iso3 == iso3.upper()[:3])).scalar_one_or_none()
+    code = iso3.upper() if len(iso3) == 3 else (countries.to_iso3(iso3) or "")  # names redirect too
+    state = session.execute(select(State).where(State.iso3 == code)).scalar_one_or_none()
     if state is None:
         return page.not_found(f"No state with the code “{iso3}”. Use an ISO 3166 alpha-3 code such as AZE.")
     if iso3 != state.iso3:
@@ -105,8 +107,8 @@ def sources(page: PageDep, source: str | None = None, outcome: str | None = None
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
-def document_page(document_id: int, page: PageDep) -> HTMLResponse:
-    doc = page.session.get(Document, document_id)
+def document_page(document_id: str, page: PageDep) -> HTMLResponse:
+    doc = page.session.get(Document, int(document_id)) if document_id.isdigit() else None
     if doc is None:
         return page.not_found(f"No document {document_id}.")
     count = page.session.execute(select(func.count()).select_from(Recommendation)

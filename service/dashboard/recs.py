@@ -26,7 +26,7 @@ from service.dashboard.forms import (
 from service.dashboard.web import Page, PageDep
 from service.errors import InvalidParameter
 from service.ingest.assessments import record_assessment
-from service.models import Document, ImplementationEvidence, RecommendationLink, Role
+from service.models import Document, Role
 from service.recommendations import repository as repo
 from service.recommendations.schemas import Status, derive_status
 
@@ -79,16 +79,11 @@ def _detail(page: Page, recommendation_id: int, *, form: AssessmentForm | None =
     if bundle is None:
         return page.not_found(f"No recommendation {recommendation_id}.")
     rec = bundle.recommendation
-    links = list(page.session.execute(
-        select(RecommendationLink).where(RecommendationLink.recommendation_id == rec.id)
-        .order_by(RecommendationLink.effective_on, RecommendationLink.id)).scalars())
-    proposals = list(page.session.execute(
-        select(ImplementationEvidence).where(ImplementationEvidence.recommendation_id == rec.id)
-        .order_by(ImplementationEvidence.created_at)).scalars())
     position_events = [(e, d) for e, d in bundle.events if e.axis == "position"]
     editing = page.viewer is not None and page.viewer.can_edit
     return page.render(
-        "recommendation.html", status=status, b=bundle, rec=rec, links=links, proposals=proposals,
+        "recommendation.html", status=status, b=bundle, rec=rec, links=bundle.links,
+        proposals=bundle.evidence,
         position_event=position_events[-1] if position_events else None,
         rec_status=derive_status(rec.position, rec.implementation), saved=saved,
         editing=editing, form=form or AssessmentForm(effective_on=date.today().isoformat()),
@@ -97,8 +92,10 @@ def _detail(page: Page, recommendation_id: int, *, form: AssessmentForm | None =
 
 
 @router.get("/recommendations/{recommendation_id}", response_class=HTMLResponse)
-def recommendation(recommendation_id: int, page: PageDep, saved: int = 0) -> Response:
-    return _detail(page, recommendation_id, saved=bool(saved))
+def recommendation(recommendation_id: str, page: PageDep, saved: str = "") -> Response:
+    if not recommendation_id.isdigit():
+        return page.not_found(f"No recommendation “{recommendation_id}”.")
+    return _detail(page, int(recommendation_id), saved=saved == "1")
 
 
 FormField = Annotated[str, Form(max_length=10_000)]

@@ -86,10 +86,6 @@ def query(params: dict[str, Any], **changes: Any) -> str:
     return urlencode([(k, v) for k, v in merged.items() if v not in (None, "")])
 
 
-def percent(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)} %" if whole else "—"
-
-
 def share(value: float | None) -> str:
     return "—" if value is None else f"{round(100 * value)} %"
 
@@ -98,7 +94,7 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(label=label, status_class=status_class, ago=ago, date=fmt_date,
-                       href=safe_href, state_name=state_name, percent=percent, share=share)
+                       href=safe_href, state_name=state_name, share=share)
     env.globals.update(derive=lambda r: derive_status(r.position, r.implementation).value,
                        LABELS=LABELS, STATIC=STATIC, query=query, stacked_bar=stacked_bar,
                        trend_chart=trend_chart, hbar=hbar)
@@ -131,8 +127,7 @@ class Page:
                **context: Any) -> HTMLResponse:
         fragment = template.startswith("_")
         base = {"viewer": self.viewer, "csrf": self.data.csrf if self.data else "",
-                "path": self.request.url.path, "fresh": None if fragment else freshness(self.session),
-                "read_requires_key": self.settings.read_requires_key}
+                "path": self.request.url.path, "fresh": None if fragment else freshness(self.session)}
         html = ENV.get_template(template).render(**base, **context)
         response = HTMLResponse(html, status_code=status)
         response.headers["Content-Security-Policy"] = CSP
