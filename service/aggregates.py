@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from service.models import ChangeEvent
@@ -22,11 +22,14 @@ _MAX_ENTRIES = 2048
 
 class AggregateCache:
     def __init__(self) -> None:
-        self._values: dict[tuple[str, Any], tuple[int, Any]] = {}
+        self._values: dict[tuple[str, Any], tuple[tuple, Any]] = {}
         self._lock = threading.Lock()
 
     def get(self, session: Session, key: tuple[str, Any], compute: Callable[[], T]) -> T:
-        version = session.execute(select(func.max(ChangeEvent.id))).scalar_one() or 0
+        # The newest event's uuid, not only its id: ids restart when a database is restored or
+        # emptied, uuids never repeat.
+        version = tuple(session.execute(select(ChangeEvent.id, ChangeEvent.event_id)
+                                        .order_by(ChangeEvent.id.desc()).limit(1)).first() or ())
         bound = session.get_bind()
         full_key = (str(bound.url), *key)
         with self._lock:

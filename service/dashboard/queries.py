@@ -7,7 +7,6 @@ API uses (`derive_status`), so a count here always matches a filtered list there
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from scrapers.records import Position
+from service.aggregates import AGGREGATES
 from service.dashboard.labels import LABELS
 from service.ingest.health import BAD, GOOD
 from service.models import (
@@ -133,24 +133,10 @@ def overview(session: Session) -> Overview:
     return out
 
 
-_overview_cache: dict[str, tuple[tuple[int, int], float, Overview]] = {}
-OVERVIEW_TTL_SECONDS = 60.0
-
-
 def overview_cached(session: Session) -> Overview:
     """`overview`, reused while the data is unchanged: it scans every recommendation (~0.2 s for
-    200,000 on SQLite), while every write through the importer or an assessment adds a change
-    event, so (newest event, row count) tells when to recompute; at most a minute old anyway."""
-    bind = session.get_bind()
-    key = bind.url.render_as_string(hide_password=True)
-    version = (session.execute(select(func.max(ChangeEvent.id))).scalar_one() or 0,
-               session.execute(select(func.count()).select_from(R)).scalar_one())
-    hit = _overview_cache.get(key)
-    if hit is not None and hit[0] == version and time.monotonic() - hit[1] < OVERVIEW_TTL_SECONDS:
-        return hit[2]
-    data = overview(session)
-    _overview_cache[key] = (version, time.monotonic(), data)
-    return data
+    200,000 on SQLite), and every write that changes counts also writes a change event."""
+    return AGGREGATES.get(session, ("dashboard-overview",), lambda: overview(session))
 
 
 @dataclass(frozen=True)
