@@ -24,6 +24,12 @@ app = typer.Typer(help="recwatch: track human-rights recommendations and what st
                   no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema and maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+def _register_commands() -> None:
+    from service.reports.cli import register as register_reports
+
+    register_reports(app)
+
+
 apikey_app = typer.Typer(help="API keys for writing (and, if configured, reading).", no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
 
@@ -370,3 +376,6 @@ def apikey_revoke(name: Annotated[str, typer.Argument(help="The key's name")]) -
             raise typer.Exit(1)
         audit.record(session, None, "key.revoke", target=f"key/{name}", actor="cli")
     say(f"revoked {name}")
+
+
+_register_commands()

@@ -22,6 +22,7 @@ from service.operations.metrics import LatencyMiddleware, Metrics
 from service.operations.routes import router as operations_router
 from service.recommendations.assessments import router as assessments_router
 from service.recommendations.routes import conflicts_router
+from service.reports.routes import router as reports_router
 from service.recommendations.routes import router as recommendations_router
 from service.runs.routes import router as runs_router
 from service.security import AccessControl, BodyLimit, SecurityHeaders
@@ -53,7 +54,7 @@ def create_app(engine_provider: Callable[[], Engine] = get_engine,
     install_error_handlers(app)
     for router in (states_router, recommendations_router, assessments_router, conflicts_router,
                    documents_router, changes_router, runs_router, watchlist_router, access_router,
-                   feeds_router, operations_router):
+                   reports_router, feeds_router, operations_router):
         app.include_router(router)
 
     install_dashboard(app)

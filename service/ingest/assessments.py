@@ -18,7 +18,7 @@ def latest_implementation(session: Session, recommendation_id: int) -> StatusEve
     return session.execute(
         select(StatusEvent).where(StatusEvent.recommendation_id == recommendation_id,
                                   StatusEvent.axis == Axis.IMPLEMENTATION)
-        .order_by(StatusEvent.effective_on.desc(), StatusEvent.id.desc()).limit(1)).scalar_one_or_none()
+        .order_by(StatusEvent.effective_on.desc().nulls_last(), StatusEvent.id.desc()).limit(1)).scalar_one_or_none()
 
 
 def record_assessment(session: Session, recommendation_id: int, *, implementation: Implementation,

@@ -70,13 +70,14 @@ def report(
     """Write a status report of a state's recommendations, for a stakeholder submission."""
     from service.cli import _upgrade_if_embedded
     from service.db import get_engine
-    from service.reports.routes import report_scope
+    from service.reports.content import report_scope
 
     _upgrade_if_embedded()
     with Session(get_engine()) as session, _progress() as progress:
         try:
-            scope = report_scope(session, state, cycle, mechanism, _day(since, "since"),
-                                 _day(until, "until"), group_by)
+            scope = report_scope(session, state, cycle=cycle, mechanism=mechanism,
+                                 since=_day(since, "since"), until=_day(until, "until"),
+                                 group_by=group_by)
             gathering = progress.add_task("reading the database", total=STEPS)
             content = gather(session, scope, step=lambda name: progress.update(
                 gathering, advance=1, description=f"reading {name}"))
@@ -113,14 +114,13 @@ def export(
     from service.cli import _upgrade_if_embedded
     from service.db import get_engine
     from service.recommendations import repository as repo
-    from service.reports.routes import export_filter
 
     _upgrade_if_embedded()
     try:
-        flt = export_filter(state=state, recommending_state=recommending_state, mechanism=mechanism,
-                            cycle=cycle, position=position, implementation=implementation,
-                            status=status, q=q, theme=theme, sdg=sdg, affected=affected,
-                            include_sample=include_sample)
+        flt = bulk.make_filter(state=state, recommending_state=recommending_state, mechanism=mechanism,
+                               cycle=cycle, position=position, implementation=implementation,
+                               status=status, q=q, theme=theme, sdg=sdg, affected=affected,
+                               include_sample=include_sample)
     except ServiceError as exc:
         raise _fail(exc.message, 2) from exc
     engine = get_engine()

@@ -10,12 +10,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlmodel import Session
 
 from scrapers import countries
 from scrapers.records import Position
-from service.errors import NotFound
+from service.errors import InvalidParameter, NotFound
 from service.ingest.positions import source_rank
 from service.models import (
     Axis,
@@ -32,6 +32,7 @@ from service.models._common import utcnow
 from service.recommendations.schemas import derive_status
 from service.reports import grouping, summary
 from service.reports.model import (
+    GroupBy,
     Recurrence,
     Report,
     ReportRow,
@@ -68,6 +69,17 @@ def resolve_state(session: Session, value: str) -> State:
     raise NotFound(f"unknown state {value!r}; use an ISO 3166 alpha-3 code such as AZE")
 
 
+def report_scope(session: Session, state: str, *, cycle: int | None = None,
+                 mechanism: str | None = None, since: date | None = None, until: date | None = None,
+                 group_by: GroupBy = GroupBy.THEME) -> ReportScope:
+    """A validated scope: a state we hold (else 404) and a period that runs forwards (else 422)."""
+    if since and until and since > until:
+        raise InvalidParameter(f"since: {since} is after until {until}")
+    iso3 = resolve_state(session, state).iso3
+    return ReportScope(state=iso3, mechanism=str(mechanism) if mechanism else None, cycle=cycle,
+                       since=since, until=until, group_by=group_by)
+
+
 def includes_sample(scope: ReportScope) -> bool:
     return scope.state == SAMPLE_STATE.iso3
 
@@ -90,37 +102,42 @@ def select_recommendations(session: Session, scope: ReportScope) -> list[Recomme
     return list(session.execute(stmt.order_by(Recommendation.id)).scalars())
 
 
-def _position_rank(event: StatusEvent) -> tuple:
+def _position_rank(event: Row) -> tuple:
     """Mirrors service.ingest.positions.in_force: answers beat pending, then rank, then date."""
     return (event.new != Position.PENDING, source_rank(event.source_kind),
             event.effective_on or date.min, event.id or 0)
 
 
-def _implementation_rank(event: StatusEvent) -> tuple:
+def _implementation_rank(event: Row) -> tuple:
     """Mirrors service.ingest.assessments.latest_implementation: latest date, then latest row."""
     return (event.effective_on or date.min, event.id or 0)
+
+
+_EVENT_COLUMNS = (StatusEvent.id, StatusEvent.recommendation_id, StatusEvent.axis, StatusEvent.new,
+                  StatusEvent.effective_on, StatusEvent.evidence, StatusEvent.evidence_url,
+                  StatusEvent.document_id, StatusEvent.wording, StatusEvent.recorded_by,
+                  StatusEvent.source_kind, StatusEvent.note, Document.symbol)
 
 
 def status_sources(session: Session, ids: Sequence[int]
                    ) -> tuple[dict[int, StatusSource], dict[int, StatusSource]]:
     """The position and implementation events in force for each id, with their evidence."""
-    best: dict[tuple[int, str], tuple[tuple, StatusEvent, str | None]] = {}
+    best: dict[tuple[int, str], tuple[tuple, Row]] = {}
     for part in chunks(ids):
-        stmt = (select(StatusEvent, Document.symbol)
-                .outerjoin(Document, Document.id == StatusEvent.document_id)
+        stmt = (select(*_EVENT_COLUMNS).outerjoin(Document, Document.id == StatusEvent.document_id)
                 .where(StatusEvent.recommendation_id.in_(part)))
-        for event, symbol in session.execute(stmt):
+        for event in session.execute(stmt):
             rank = (_position_rank if event.axis == Axis.POSITION else _implementation_rank)(event)
             slot = (event.recommendation_id, event.axis)
             if slot not in best or rank > best[slot][0]:
-                best[slot] = (rank, event, symbol)
+                best[slot] = (rank, event)
     positions: dict[int, StatusSource] = {}
     implementations: dict[int, StatusSource] = {}
-    for (rec_id, axis), (_, event, symbol) in best.items():
+    for (rec_id, axis), (_, event) in best.items():
         target = positions if axis == Axis.POSITION else implementations
         target[rec_id] = StatusSource(
             value=event.new, effective_on=event.effective_on, evidence=event.evidence,
-            url=event.evidence_url, document_id=event.document_id, document_symbol=symbol,
+            url=event.evidence_url, document_id=event.document_id, document_symbol=event.symbol,
             wording=event.wording, recorded_by=event.recorded_by, note=event.note)
     return positions, implementations
 
@@ -170,17 +187,21 @@ def recurrences(session: Session, ids: Sequence[int], *, include_sample: bool
     return out
 
 
-def source_documents(session: Session, ids: set[int], *, include_sample: bool) -> list[SourceDocument]:
-    docs: list[Document] = []
-    for part in chunks(sorted(ids)):
-        stmt = select(Document).where(Document.id.in_(part))
-        if not include_sample:
-            stmt = stmt.where(Document.is_sample.is_(False))
-        docs.extend(session.execute(stmt).scalars())
-    docs.sort(key=lambda d: (d.published_on or date.max, d.symbol or "", d.id))
+def source_documents(session: Session, ids: set[int], review_ids: set[int], *,
+                     include_sample: bool) -> list[SourceDocument]:
+    """The annex: documents cited by a row, and every document filed under the reviews in scope
+    (a thematic list that only added themes is a source too)."""
+    docs: dict[int, Document] = {}
+    for column, values in ((Document.id, ids), (Document.review_id, review_ids)):
+        for part in chunks(sorted(values)):
+            stmt = select(Document).where(column.in_(part))
+            if not include_sample:
+                stmt = stmt.where(Document.is_sample.is_(False))
+            docs.update((d.id, d) for d in session.execute(stmt).scalars())
+    ordered = sorted(docs.values(), key=lambda d: (d.published_on or date.max, d.symbol or "", d.id))
     return [SourceDocument(id=d.id, symbol=d.symbol, title=d.title, kind=d.kind, url=d.url,
                            published_on=d.published_on, sha256=d.sha256, fetched_at=d.fetched_at)
-            for d in docs]
+            for d in ordered]
 
 
 def freshness(session: Session) -> list[SourceFreshness]:
@@ -223,7 +244,7 @@ def gather(session: Session, scope: ReportScope, *, step: Step | None = None) ->
     tell("sources")
     cited = {r.source_document_id for r in recs if r.source_document_id}
     cited |= {s.document_id for s in (*positions.values(), *implementations.values()) if s.document_id}
-    documents = source_documents(session, cited, include_sample=sample)
+    documents = source_documents(session, cited, {r.review_id for r in recs}, include_sample=sample)
     return Report(scope=scope, state_name=state.name, generated_at=utcnow(), is_sample=sample,
                   summary=counts, groups=groups, sources=documents, freshness=freshness(session))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from docx import Document as new_document
@@ -20,6 +21,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
 from service.reports import texts
 from service.reports.cells import xml_text
@@ -44,53 +46,56 @@ ROW_COLUMNS = [("Para.", 1.8), ("Recommendation", 7.9), ("Recommending states", 
                ("Your assessment", 4.0)]
 SOURCE_WIDTHS = [3.4, 6.2, 2.1, 5.5, 7.0, 2.5]
 
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
 Run = tuple[str, str]  # (text, "" | "b" | "i" | "bi")
 Cell = list[list[Run]]  # paragraphs of runs
 
 
-def _el(tag: str, parent: Any = None, **attrs: str) -> Any:
-    element = OxmlElement(tag)
-    for name, value in attrs.items():
-        element.set(qn(f"w:{name}"), value)
-    if parent is not None:
-        parent.append(element)
-    return element
+@cache
+def _w(name: str) -> str:
+    """`w:tcW` → Clark notation, cached: qn() on every cell is a measurable cost."""
+    return qn(name)
 
 
-def _paragraph(runs: list[Run]) -> Any:
-    p = _el("w:p")
-    _el("w:pStyle", _el("w:pPr", p), val=CELL_STYLE.replace(" ", ""))
+def _el(parent: Any, tag: str, **attrs: str) -> Any:
+    """A child element via lxml directly (OxmlElement re-parses a template per call)."""
+    return etree.SubElement(parent, _w(tag), {_w(f"w:{k}"): v for k, v in attrs.items()})
+
+
+def _paragraph(tc: Any, runs: list[Run]) -> None:
+    p = _el(tc, "w:p")
+    _el(_el(p, "w:pPr"), "w:pStyle", val=CELL_STYLE.replace(" ", ""))
     for text, style in runs:
         if not text:
             continue
-        r = _el("w:r", p)
+        r = _el(p, "w:r")
         if style:
-            rpr = _el("w:rPr", r)
+            rpr = _el(r, "w:rPr")
             if "b" in style:
-                _el("w:b", rpr)
+                _el(rpr, "w:b")
             if "i" in style:
-                _el("w:i", rpr)
-                _el("w:color", rpr, val="595959")
-        t = _el("w:t", r)
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                _el(rpr, "w:i")
+                _el(rpr, "w:color", val="595959")
+        t = _el(r, "w:t")
+        t.set(XML_SPACE, "preserve")
         t.text = xml_text(text)
-    return p
 
 
 def _row(cells: Sequence[Cell], widths: Sequence[float], *, header: bool = False) -> Any:
-    tr = _el("w:tr")
-    trpr = _el("w:trPr", tr)
-    _el("w:cantSplit", trpr)
+    tr = OxmlElement("w:tr")
+    trpr = _el(tr, "w:trPr")
+    _el(trpr, "w:cantSplit")
     if header:
-        _el("w:tblHeader", trpr)  # repeat this row at the top of every page
+        _el(trpr, "w:tblHeader")  # repeat this row at the top of every page
     for cell, width in zip(cells, widths, strict=True):
-        tc = _el("w:tc", tr)
-        tcpr = _el("w:tcPr", tc)
-        _el("w:tcW", tcpr, w=str(round(width * TWIPS_PER_CM)), type="dxa")
+        tc = _el(tr, "w:tc")
+        tcpr = _el(tc, "w:tcPr")
+        _el(tcpr, "w:tcW", w=str(round(width * TWIPS_PER_CM)), type="dxa")
         if header:
-            _el("w:shd", tcpr, val="clear", color="auto", fill=HEADER_FILL)
+            _el(tcpr, "w:shd", val="clear", color="auto", fill=HEADER_FILL)
         for runs in cell or [[]]:
-            tc.append(_paragraph(runs))
+            _paragraph(tc, runs)
     return tr
 
 
@@ -156,8 +161,8 @@ def _setup(doc: Document, report: Report) -> None:
     footer = section.footer.paragraphs[0]
     footer.text = f"{report.title} — generated {texts.when(report.generated_at)} by recwatch — page "
     footer.style.font.size = Pt(8)
-    field = _el("w:fldSimple", footer._p, instr="PAGE")
-    _el("w:t", _el("w:r", field)).text = "1"
+    field = _el(footer._p, "w:fldSimple", instr="PAGE")
+    _el(_el(field, "w:r"), "w:t").text = "1"
     doc.core_properties.title = report.title
     doc.core_properties.author = "recwatch"
 

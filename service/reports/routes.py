@@ -12,30 +12,18 @@ from sqlmodel import Session
 
 from scrapers.records import Implementation, Mechanism, Position
 from service.db import get_session
-from service.errors import InvalidParameter, NotFound
+from service.errors import NotFound
 from service.models._common import utcnow
 from service.recommendations.repository import RecommendationFilter
-from service.recommendations.routes import state_code
 from service.recommendations.schemas import Status
 from service.reports import export as bulk
-from service.reports.content import gather, resolve_state
+from service.reports.content import gather, report_scope
 from service.reports.formats import ReportFormat, file_name, media_type, render
-from service.reports.model import GroupBy, ReportScope
-from service.states.seed import SAMPLE_STATE
+from service.reports.model import GroupBy
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 
 DOCUMENT_TYPES = {media_type(f).split(";")[0]: {} for f in ReportFormat}
-
-
-def report_scope(session: Session, state: str, cycle: int | None, mechanism: Mechanism | None,
-                 since: date | None, until: date | None, group_by: GroupBy) -> ReportScope:
-    """Validated scope: a real state (else 404) and a period that is not backwards (else 422)."""
-    if since and until and since > until:
-        raise InvalidParameter(f"since: {since} is after until {until}")
-    iso3 = resolve_state(session, state).iso3
-    return ReportScope(state=iso3, mechanism=mechanism.value if mechanism else None, cycle=cycle,
-                       since=since, until=until, group_by=group_by)
 
 
 @router.get("/reports/{state}", response_class=Response, responses={200: {"content": DOCUMENT_TYPES}},
@@ -50,7 +38,8 @@ def get_report(
     format: ReportFormat = ReportFormat.DOCX,
     group_by: GroupBy = GroupBy.THEME,
 ) -> Response:
-    scope = report_scope(session, state, cycle, mechanism, since, until, group_by)
+    scope = report_scope(session, state, cycle=cycle, mechanism=mechanism, since=since, until=until,
+                         group_by=group_by)
     report = gather(session, scope)
     if not report.summary.total:
         raise NotFound(f"no recommendations to {report.state_name} in {scope.describe()}")
@@ -74,12 +63,10 @@ def export_filter(
     include_sample: Annotated[bool, Query(description="Include the fictional sample data")] = False,
 ) -> RecommendationFilter:
     """The `/recommendations` filters; sample data only when asked for or when it is the subject."""
-    iso3 = state_code(state, "state") if state != SAMPLE_STATE.iso3 else state
-    return RecommendationFilter(
-        state=iso3, recommending_state=state_code(recommending_state, "recommending_state"),
-        mechanism=mechanism, cycle=cycle, position=position, implementation=implementation,
-        status=status, q=q, theme=theme, sdg=sdg, affected=affected,
-        include_sample=include_sample or iso3 == SAMPLE_STATE.iso3)
+    return bulk.make_filter(state=state, recommending_state=recommending_state, mechanism=mechanism,
+                            cycle=cycle, position=position, implementation=implementation,
+                            status=status, q=q, theme=theme, sdg=sdg, affected=affected,
+                            include_sample=include_sample)
 
 
 @router.get("/export", response_class=StreamingResponse,

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from service.reports import texts
-from service.reports.cells import XLSX_COLUMNS, neutralise, plain, xlsx_values, xml_text
+from service.reports.cells import XLSX_COLUMNS, neutralise, xlsx_values, xml_text
 from service.reports.model import Report, Tick
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,8 +26,8 @@ FONT = "Calibri"  # the workbook default; named explicitly so bold cells do not 
 HEADER_FONT = Font(name=FONT, bold=True)
 TITLE_FONT = Font(name=FONT, bold=True, size=14)
 HEADING_FONT = Font(name=FONT, bold=True, size=12)
-SUMMARY_WIDTHS = {"A": 62, "B": 18, "C": 18, "D": 18, "E": 18}
-CHARS_PER_LINE = 125  # of the merged A:E preamble cells, for an estimated row height
+SUMMARY_WIDTHS = {"A": 44, "B": 21, "C": 21, "D": 21, "E": 21}
+CHARS_PER_LINE = 110  # of the merged A:E preamble cells, for an estimated row height
 HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
@@ -109,12 +109,11 @@ def _data_sheet(ws: Worksheet, report: Report, tick: Tick | None) -> None:
 
 
 def _sources_sheet(ws: Worksheet, report: Report) -> None:
-    header = ["Symbol", "Title", "Kind", "Published", "URL", "SHA-256", "Fetched"]
+    _, header, rows = texts.sources_table(report)
     _put(ws, 1, header, header=True)
-    for r, doc in enumerate(report.sources, start=2):
-        _put(ws, r, [doc.symbol or "", doc.title or "", doc.kind, plain(doc.published_on), doc.url or "",
-                     doc.sha256, plain(doc.fetched_at)])
-    for col, width in zip("ABCDEFG", (18, 50, 12, 12, 50, 66, 26), strict=True):
+    for r, values in enumerate(rows, start=2):
+        _put(ws, r, values)
+    for col, width in zip("ABCDEF", (18, 50, 12, 50, 66, 20), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     _print_setup(ws, landscape=True, fit_width=True, title_rows="1:1")

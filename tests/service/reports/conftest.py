@@ -85,8 +85,7 @@ def aze_sample(engine, settings, azerbaijan) -> None:
         s.commit()
 
 
-@pytest.fixture
-def slovenia(engine, settings) -> None:
+def load_slovenia(engine, settings) -> None:
     """The WG report; the addendum (positions) and thematic list (themes) when their parsers exist."""
     import_corpus(engine, settings, "slovenia2019.pdf")
     try:
@@ -97,6 +96,11 @@ def slovenia(engine, settings) -> None:
     import_corpus(engine, settings, "slovenia2019_add1.pdf", lambda d, u: parse_addendum(d, source_url=u))
     import_corpus(engine, settings, "slovenia2019_thematic_list.docx",
                   lambda d, u: parse_thematic_list(d, source_url=u))
+
+
+@pytest.fixture
+def slovenia(engine, settings) -> None:
+    load_slovenia(engine, settings)
 
 
 @dataclass
