@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter, defaultdict
 
+from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import Session, select
 
 from service.models import Recommendation, RelatedRecommendation
@@ -39,31 +40,30 @@ def content_terms(text: str) -> list[str]:
 
 
 def refresh_state(session: Session, state: str, mechanism: str = "upr") -> int:
-    """Recompute the links of `state`; returns how many rows were added or removed."""
+    """Recompute the links of `state`; returns how many rows were added, changed or removed.
+    Plain statements, not ORM objects: a state can have thousands of links."""
+    scope = select(Recommendation.id).where(Recommendation.state == state, Recommendation.mechanism == mechanism)
     recs = session.execute(select(Recommendation.id, Recommendation.cycle, Recommendation.text).where(
         Recommendation.state == state, Recommendation.mechanism == mechanism,
         Recommendation.cycle.is_not(None))).all()
     wanted = _compute(recs)
-    ids = [r.id for r in recs]
-    existing = {(row.recommendation_id, row.related_id): row for row in session.execute(
-        select(RelatedRecommendation).where(RelatedRecommendation.recommendation_id.in_(ids))
-    ).scalars()} if ids else {}
-    changes = 0
-    for pair, row in existing.items():
-        if pair not in wanted:
-            session.delete(row)
-            changes += 1
-        elif abs(row.similarity - wanted[pair]) > 0.001:
-            row.similarity = wanted[pair]
-            session.add(row)
-            changes += 1
-    for pair, score in wanted.items():
-        if pair not in existing:
-            session.add(RelatedRecommendation(recommendation_id=pair[0], related_id=pair[1],
-                                              similarity=score))
-            changes += 1
-    session.flush()
-    return changes
+    table = RelatedRecommendation.__table__
+    existing = {(r.recommendation_id, r.related_id): (r.id, r.similarity) for r in session.execute(
+        select(table.c.id, table.c.recommendation_id, table.c.related_id, table.c.similarity)
+        .where(table.c.recommendation_id.in_(scope)))}
+    gone = [row_id for pair, (row_id, _) in existing.items() if pair not in wanted]
+    moved = [{"row_id": row_id, "score": wanted[pair]} for pair, (row_id, score) in existing.items()
+             if pair in wanted and abs(score - wanted[pair]) > 0.001]
+    new = [{"recommendation_id": a, "related_id": b, "similarity": score}
+           for (a, b), score in wanted.items() if (a, b) not in existing]
+    for part in range(0, len(gone), 500):
+        session.execute(delete(table).where(table.c.id.in_(gone[part:part + 500])))
+    if moved:
+        session.execute(update(table).where(table.c.id == bindparam("row_id")).values(similarity=bindparam("score")),
+                        moved)
+    if new:
+        session.execute(insert(table), new)
+    return len(gone) + len(moved) + len(new)
 
 
 def _vectors(texts: list[str]) -> list[dict[str, float]]:
