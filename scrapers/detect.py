@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from scrapers.errors import CorruptDocument, NotADocument
+from scrapers.errors import NotADocument
 from scrapers.records import DocumentKind
-from scrapers.text import sniff_format
+from scrapers.text import pdf_first_page_text, sniff_format
 
 _ADDENDUM = re.compile(r"\bAddendum\b.{0,400}?Views on conclusions", re.IGNORECASE | re.DOTALL)
 _WG_REPORT = re.compile(r"Report of the Working Group on the Universal\s+Periodic Review", re.IGNORECASE)
@@ -14,21 +14,9 @@ _PACE = re.compile(r"Logo Assembly|Parliamentary Assembly|assembly\.coe\.int|pac
 
 
 def first_page_text(data: bytes) -> str:
-    """Text of page 1 only: enough to classify without extracting the whole file."""
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise CorruptDocument(f"PDF cannot be opened: {exc}") from exc
-    try:
-        if len(pdf) == 0:
-            raise CorruptDocument("PDF has no pages")
-        page = pdf[0]
-        text = page.get_textpage().get_text_range()
-        return " ".join(text.split())
-    finally:
-        pdf.close()
+    """Text of page 1 only: enough to classify without extracting the whole file. Damaged or
+    oversized files raise CorruptDocument (or its DocumentTooLarge), never a PDFium error."""
+    return " ".join(pdf_first_page_text(data).split())
 
 
 def detect_kind(data: bytes) -> DocumentKind:

@@ -23,6 +23,10 @@ class CorruptDocument(ScrapeError):
     """The file has the right type but cannot be read (truncated or damaged)."""
 
 
+class DocumentTooLarge(CorruptDocument):
+    """The file would expand beyond a safety limit (decompression bomb, absurd page count)."""
+
+
 class LayoutChanged(ScrapeError):
     """An expected anchor (heading, lead-in, end marker) was not found where the layout says it is."""
 

@@ -14,12 +14,22 @@ import zipfile
 
 import pypdfium2 as pdfium
 
-from scrapers.errors import CorruptDocument, EmptyScrape, NotADocument
+from scrapers import bombs
+from scrapers.errors import (
+    CorruptDocument,
+    DocumentTooLarge,
+    EmptyScrape,
+    NotADocument,
+    ScrapeError,
+)
 
 __all__ = [
     "NoTextLayer",
+    "check_docx",
     "clean_text",
+    "gunzip",
     "normalise_whitespace",
+    "pdf_first_page_text",
     "pdf_pages",
     "repair_hyphenation",
     "sniff_format",
@@ -72,7 +82,7 @@ def _is_json(data: bytes) -> bool:
         return True
     try:
         json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # too deep for any JSON reader here
         return False
     return True
 
@@ -83,13 +93,12 @@ def pdf_pages(data: bytes, *, url: str | None = None) -> list[str]:
     Raises NotADocument for non-PDF bytes, CorruptDocument for damaged or truncated files and
     NoTextLayer for a PDF without any text (a scan), so a bad file never looks like an empty one.
     """
-    kind = sniff_format(data)
-    if kind != "pdf":
-        raise NotADocument(f"expected a PDF, got {kind} ({len(data)} bytes)", url=url)
-    if b"%%EOF" not in data[-_EOF_WINDOW:]:
-        raise CorruptDocument("PDF is truncated: no %%EOF marker at the end", url=url)
+    _check_pdf(data, url)
     try:
-        pages = _extract(data)
+        pages = _extract(data, None)
+    except ScrapeError as exc:
+        exc.url = exc.url or url
+        raise
     except Exception as exc:  # PdfiumError mostly; anything else from a damaged file is the same
         raise CorruptDocument(f"PDFium cannot read the PDF: {exc}", url=url) from exc
     if not any(page.strip() for page in pages):
@@ -97,20 +106,66 @@ def pdf_pages(data: bytes, *, url: str | None = None) -> list[str]:
     return pages
 
 
-def _extract(data: bytes) -> list[str]:
-    """Run PDFium over every page, closing its handles promptly (large reports, long runs)."""
+def pdf_first_page_text(data: bytes, *, url: str | None = None) -> str:
+    """Text of page 1 only (to classify a file), under the same checks as ``pdf_pages``."""
+    _check_pdf(data, url)
+    try:
+        pages = _extract(data, 1)
+    except ScrapeError as exc:
+        exc.url = exc.url or url
+        raise
+    except Exception as exc:
+        raise CorruptDocument(f"PDF cannot be opened: {exc}", url=url) from exc
+    if not pages:
+        raise CorruptDocument("PDF has no pages", url=url)
+    return pages[0]
+
+
+def _check_pdf(data: bytes, url: str | None) -> None:
+    """Type, completeness and size checks before PDFium sees the bytes."""
+    kind = sniff_format(data)
+    if kind != "pdf":
+        raise NotADocument(f"expected a PDF, got {kind} ({len(data)} bytes)", url=url)
+    if b"%%EOF" not in data[-_EOF_WINDOW:]:
+        raise CorruptDocument("PDF is truncated: no %%EOF marker at the end", url=url)
+    bombs.check_pdf_bytes(data, url=url)
+
+
+def _extract(data: bytes, limit: int | None) -> list[str]:
+    """Run PDFium over the first ``limit`` pages (all when None), closing its handles promptly
+    (large reports, long runs); page count and text size are bounded (bombs.MAX_*)."""
     document = pdfium.PdfDocument(data)
     try:
+        count = len(document)
+        if count > bombs.MAX_PDF_PAGES:
+            raise DocumentTooLarge(f"PDF has {count} pages (limit {bombs.MAX_PDF_PAGES})")
         pages: list[str] = []
-        for index in range(len(document)):
+        size = 0
+        for index in range(count if limit is None else min(limit, count)):
             page = document[index]
             textpage = page.get_textpage()
+            chars = textpage.count_chars()
+            size += max(chars, 0)
+            if chars > bombs.MAX_PAGE_CHARS or size > bombs.MAX_TEXT_CHARS:
+                raise DocumentTooLarge(f"PDF page {index + 1} holds {chars} characters (limits "
+                                       f"{bombs.MAX_PAGE_CHARS} per page, "
+                                       f"{bombs.MAX_TEXT_CHARS} in all)")
             pages.append(textpage.get_text_range())
             textpage.close()
             page.close()
         return pages
     finally:
         document.close()
+
+
+def check_docx(data: bytes, *, url: str | None = None) -> None:
+    """Refuse a DOCX whose ZIP members would expand beyond the limits, before it is opened."""
+    bombs.check_zip(data, url=url)
+
+
+def gunzip(data: bytes, *, url: str | None = None) -> bytes:
+    """Inflate a gzip file with the decompression limit (bombs.MAX_GZIP_BYTES)."""
+    return bombs.gunzip(data, url=url)
 
 
 # --- page furniture -------------------------------------------------------------------------

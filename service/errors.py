@@ -50,8 +50,58 @@ def error_body(code: str, message: str) -> dict:
     return {"error": {"code": code, "message": message}}
 
 
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+    }},
+}
+_ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_DOCUMENTED_PREFIXES = ("/api/", "/feeds/")  # /healthz, /readyz, /metrics answer in their own shapes
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR_REF}}}
+
+
+def document_errors(spec: dict) -> dict:
+    """Make the OpenAPI document tell the truth about errors: a 422 is the error envelope (not
+    FastAPI's `{"detail": [...]}`), and every other error status (401, 403, 404, 409, 413, 429...)
+    is documented as a `default` answer with the same envelope. Idempotent; returns `spec`."""
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    for path, item in spec.get("paths", {}).items():
+        if not path.startswith(_DOCUMENTED_PREFIXES):
+            continue
+        for operation in item.values():
+            responses = operation.get("responses") if isinstance(operation, dict) else None
+            if responses is None:
+                continue
+            if "422" in responses:
+                responses["422"] = _error_response("Invalid parameter or body")
+            responses.setdefault("default", _error_response(
+                "Error: 401 unauthorized, 403 forbidden, 404 not found, 409 conflict, "
+                "413 body too large, 429 rate limited"))
+    text = str(spec.get("paths", {}))
+    for unused in ("HTTPValidationError", "ValidationError"):
+        if f"/{unused}'" not in text:
+            schemas.pop(unused, None)
+    return spec
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Every error leaves the API in the same shape (DESIGN.md §6)."""
+    """Every error leaves the API in the same shape (DESIGN.md §6), and the OpenAPI document
+    says so (`document_errors`)."""
+    build_openapi = app.openapi
+
+    def openapi() -> dict:
+        return document_errors(build_openapi())
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:

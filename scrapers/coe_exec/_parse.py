@@ -102,6 +102,9 @@ def load_results(data: bytes | dict[str, Any], *, url: str) -> dict[str, Any]:
         except (UnicodeDecodeError, ValueError) as exc:
             raise NotADocument(f"HUDOC-EXEC answered with something other than JSON: {exc}",
                                url=url) from exc
+        except RecursionError as exc:
+            raise NotADocument("HUDOC-EXEC answered with JSON nested too deeply to read",
+                               url=url) from exc
     if not isinstance(data, dict) or not isinstance(data.get("results"), list) \
             or not isinstance(data.get("resultcount"), int):
         raise LayoutChanged("HUDOC-EXEC page without 'resultcount' (int) and 'results' (list)",
@@ -117,6 +120,15 @@ def parse_exec_results(data: bytes | dict[str, Any], *, url: str,
     canary can tell), LayoutChanged on a missing structure, NotADocument on non-JSON bodies.
     """
     page = load_results(data, url=url)
+    try:
+        return _parse_page(data, page, cases, url=url)
+    except RecursionError as exc:  # a value nested thousands deep: no real page looks like it
+        raise LayoutChanged("HUDOC-EXEC page with values nested too deeply to read",
+                            url=url) from exc
+
+
+def _parse_page(data: bytes | dict[str, Any], page: dict[str, Any], cases: CaseIndex | None, *,
+                url: str) -> ParsedDocument:
     if page["resultcount"] == 0:
         raise EmptyScrape("HUDOC-EXEC resultcount 0: malformed query or nothing to read", url=url)
     parsed = ParsedDocument(document=_document(data, page, url=url))

@@ -9,10 +9,11 @@ sentences. Everything downstream locates content by text anchors on these blocks
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, Doctype, ProcessingInstruction
+from bs4.element import Comment, Doctype, PageElement, ProcessingInstruction
 
 __all__ = ["Page", "read_page"]
 
@@ -56,7 +57,7 @@ def read_page(html: bytes) -> Page:
     Raw hyperlinks are read before scripts and menus are dropped, so links in a side panel
     ("See related documents") still name the fileids a page points to.
     """
-    soup = BeautifulSoup(html, "lxml")
+    soup = _soup(html)
     title = collapse(soup.title.get_text()) if soup.title else ""
     alts = [collapse(str(img.get("alt", ""))) for img in soup.find_all("img")]
     links = [(str(a.get("href")), collapse(a.get_text()))
@@ -69,9 +70,27 @@ def read_page(html: bytes) -> Page:
     return Page(blocks=_merge_lone_numbers(blocks), title_tag=title, image_alts=alts, links=links)
 
 
-def _walk(node: Tag, pieces: list[str], blocks: list[str]) -> None:
-    """Depth-first text collection; block elements start and end a block."""
-    for child in node.children:
+def _soup(html: bytes) -> BeautifulSoup:
+    """The parsed page. lxml refuses a declared charset it cannot name (a control character in
+    ``charset="utf\x028"``) with ValueError: such a page is read as UTF-8 instead."""
+    try:
+        return BeautifulSoup(html, "lxml")
+    except (ValueError, LookupError):
+        return BeautifulSoup(html.decode("utf-8", "replace"), "lxml")
+
+
+def _walk(root: Tag, pieces: list[str], blocks: list[str]) -> None:
+    """Depth-first text collection; block elements start and end a block. Iterative (an explicit
+    stack of child iterators), so a page nested thousands deep cannot exhaust the recursion."""
+    stack: list[tuple[Iterator[PageElement], bool]] = [(iter(root.children), False)]
+    while stack:
+        children, is_block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if is_block:
+                _flush(pieces, blocks)
+            continue
         if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
             continue
         if isinstance(child, NavigableString):
@@ -79,12 +98,9 @@ def _walk(node: Tag, pieces: list[str], blocks: list[str]) -> None:
             continue
         if not isinstance(child, Tag) or child.name in _DROP:
             continue
-        is_block = child.name in _BLOCK
-        if is_block:
+        if child.name in _BLOCK:
             _flush(pieces, blocks)
-        _walk(child, pieces, blocks)
-        if is_block:
-            _flush(pieces, blocks)
+        stack.append((iter(child.children), child.name in _BLOCK))
 
 
 def _flush(pieces: list[str], blocks: list[str]) -> None:

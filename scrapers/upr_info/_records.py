@@ -7,18 +7,18 @@ response label is mapped only when it is one of the three reported values, never
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import re
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from scrapers.countries import to_iso3
 from scrapers.errors import LayoutChanged, NotADocument
 from scrapers.records import Position, text_sha256
+from scrapers.text import gunzip
 from scrapers.upr_addendum import cycle_for_wg_session
 
 __all__ = [
@@ -39,7 +39,7 @@ RESPONSES = {
     "noted": Position.NOTED,
     "not supported": Position.NOTED,
 }
-_SESSION = re.compile(r"^(\d+) - (\w+ \d{4})$")
+_SESSION = re.compile(r"^(\d{1,6}) - (\w+ \d{4})$")
 _CYCLE = re.compile(r"(?:cycle\s*(\d)|(\d)\s*(?:st|nd|rd|th)?\s*cycle)", re.IGNORECASE)
 _MIN_MS, _MAX_MS = 1_167_609_600_000, 4_102_444_800_000  # 2007-01-01 .. 2100-01-01
 
@@ -122,6 +122,17 @@ def parse_entity(
     entity: Any, *, base_url: str = DEFAULT_BASE, url: str | None = None
 ) -> UprInfoRecommendation:
     """Read one recommendation entity. Raises UnexpectedShape naming the field that is off."""
+    try:
+        return _entity(entity, base_url, url)
+    except ValidationError as exc:  # a value of the wrong type (a number as title...)
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or "entity"
+        raise UnexpectedShape(field, error["msg"], url=url) from exc
+    except RecursionError as exc:
+        raise UnexpectedShape("entity", "nested too deeply to read", url=url) from exc
+
+
+def _entity(entity: Any, base_url: str, url: str | None) -> UprInfoRecommendation:
     if not isinstance(entity, dict):
         raise UnexpectedShape("entity", f"expected an object, got {type(entity).__name__}", url=url)
     shared_id = entity.get("sharedId")
@@ -248,11 +259,13 @@ def parse_export(data: bytes, *, base_url: str = DEFAULT_BASE) -> UprInfoExport:
     """Records of a saved UPR Info JSON file: a ``/api/search`` page, an ``/api/entities`` answer,
     a list of entities or one entity (gzip accepted). Non-recommendation entities are skipped."""
     if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+        data = gunzip(data)  # bounded: a gzip bomb is DocumentTooLarge
     try:
         payload = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise NotADocument(f"UPR Info export is not JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise NotADocument("UPR Info export is JSON nested too deeply to read") from exc
     if isinstance(payload, dict) and "rows" in payload:
         rows = payload["rows"]
     elif isinstance(payload, dict) and "sharedId" in payload:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -30,7 +29,7 @@ from scrapers.records import (
     ScrapedRecommendation,
     recommendation_key,
 )
-from scrapers.text import sniff_format
+from scrapers.text import check_docx, sniff_format
 from scrapers.upr_addendum import cycle_for_hrc_session, cycle_for_wg_session
 from scrapers.upr_matrix import _cells
 from scrapers.vocab import normalise_position
@@ -153,9 +152,10 @@ def _open(data: bytes, url: str | None) -> docx.document.Document:
         raise NotADocument(
             f"expected a DOCX thematic list, got {kind} ({len(data)} bytes)", url=url
         )
+    check_docx(data, url=url)  # decompression bombs are refused before python-docx inflates
     try:
         return docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except Exception as exc:  # BadZipFile, KeyError, lxml syntax errors... : all a damaged file
         raise CorruptDocument(
             f"cannot read the DOCX: {type(exc).__name__}: {exc}", url=url
         ) from exc
@@ -184,7 +184,10 @@ def _title_text(document: docx.document.Document, table: Table) -> str:
             [section.first_page_header] if section.different_first_page_header_footer else []
         )
         for header in headers:
-            parts.extend(p.text for p in header.paragraphs)
+            try:
+                parts.extend(p.text for p in header.paragraphs)
+            except (AttributeError, KeyError, ValueError):  # a damaged header part: skip it
+                continue
     parts.extend(p.text for p in document.paragraphs)
     return "\n".join(" ".join(p.replace("\t", " ").split()) for p in parts if p.strip())
 

@@ -98,7 +98,7 @@ def get_audit(session: Annotated[Session, Depends(get_session)], _: Admin,
     total = session.execute(select(func.count()).select_from(AuditEntry).where(*conds)).scalar_one()
     stmt = select(AuditEntry).where(*conds)
     if cursor:
-        stmt = stmt.where(AuditEntry.id < decode_cursor(cursor, 1)[0])
+        stmt = stmt.where(AuditEntry.id < decode_cursor(cursor, 1, (int,))[0])
     rows = list(session.execute(stmt.order_by(AuditEntry.id.desc()).limit(limit + 1)).scalars())
     nxt = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
     return Page(items=[AuditOut.model_validate(r, from_attributes=True) for r in rows[:limit]],

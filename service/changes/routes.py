@@ -47,7 +47,7 @@ def list_changes(session: Annotated[Session, Depends(get_session)],
     stmt = select(ChangeEvent).where(*conds)
     if since:
         last = decode_cursor(since, 1)[0]
-        if not isinstance(last, int):
+        if not isinstance(last, int) or isinstance(last, bool):  # `id > true` is a 500
             raise InvalidParameter("since: not a cursor returned by this API")
         stmt = stmt.where(ChangeEvent.id > last)
     rows = list(session.execute(stmt.order_by(ChangeEvent.id).limit(limit + 1)).scalars())

@@ -16,7 +16,7 @@ from service.config import Settings, get_settings
 from service.db import get_session
 from service.errors import NotFound
 from service.models import Document, Recommendation
-from service.pagination import Page, decode_cursor, encode_cursor
+from service.pagination import Page, RowId, decode_cursor, encode_cursor
 from service.store import RawStore
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
@@ -73,7 +73,7 @@ def list_documents(session: Annotated[Session, Depends(get_session)],
     total = session.execute(select(func.count()).select_from(Document).where(*conds)).scalar_one()
     stmt = select(Document).where(*conds)
     if cursor:
-        stmt = stmt.where(Document.id > decode_cursor(cursor, 1)[0])
+        stmt = stmt.where(Document.id > decode_cursor(cursor, 1, (int,))[0])
     docs = list(session.execute(stmt.order_by(Document.id).limit(limit + 1)).scalars())
     nxt = encode_cursor([docs[limit - 1].id]) if len(docs) > limit else None
     docs = docs[:limit]
@@ -85,7 +85,7 @@ def list_documents(session: Annotated[Session, Depends(get_session)],
 
 
 @router.get("/{document_id}", response_model=DocumentOut, summary="Document metadata")
-def get_document(document_id: int, session: Annotated[Session, Depends(get_session)]) -> DocumentOut:
+def get_document(document_id: RowId, session: Annotated[Session, Depends(get_session)]) -> DocumentOut:
     doc = session.get(Document, document_id)
     if doc is None:
         raise NotFound(f"document {document_id} does not exist")
@@ -96,7 +96,7 @@ def get_document(document_id: int, session: Annotated[Session, Depends(get_sessi
 
 @router.get("/{document_id}/raw", summary="The archived bytes, exactly as fetched",
             response_class=Response)
-def download_document(document_id: int, session: Annotated[Session, Depends(get_session)],
+def download_document(document_id: RowId, session: Annotated[Session, Depends(get_session)],
                       settings: Annotated[Settings, Depends(get_settings)]) -> Response:
     doc = session.get(Document, document_id)
     if doc is None:

@@ -14,9 +14,10 @@ from service import audit
 from service.auth.deps import require_role
 from service.auth.keys import Principal
 from service.db import get_session
-from service.ingest.assessments import record_assessment
 from service.errors import Conflict, NotFound
+from service.ingest.assessments import record_assessment
 from service.models import EvidenceStatus, ImplementationEvidence, Role
+from service.pagination import MAX_ID, RowId
 from service.recommendations.schemas import EvidenceProposalOut, StatusEventOut
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
@@ -26,7 +27,7 @@ class AssessmentIn(BaseModel):
     implementation: Literal["not_implemented", "partially_implemented", "implemented"]
     effective_on: date
     evidence_url: HttpUrl | None = None
-    evidence_document_id: int | None = Field(default=None, ge=1)
+    evidence_document_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     note: str | None = Field(default=None, max_length=5000)
 
     @model_validator(mode="after")
@@ -38,7 +39,7 @@ class AssessmentIn(BaseModel):
 
 @router.post("/recommendations/{recommendation_id}/assessments", response_model=StatusEventOut, status_code=201,
              summary="Record an implementation assessment (editor key)")
-def post_assessment(recommendation_id: int, body: AssessmentIn, request: Request,
+def post_assessment(recommendation_id: RowId, body: AssessmentIn, request: Request,
                     session: Annotated[Session, Depends(get_session)],
                     principal: Annotated[Principal, Depends(require_role(Role.EDITOR))]) -> StatusEventOut:
     event = record_assessment(
@@ -62,7 +63,7 @@ class EvidenceDecision(BaseModel):
 
 @router.post("/evidence/{evidence_id}/{decision}", response_model=EvidenceProposalOut,
              summary="Confirm or dismiss implementation evidence proposed by a source (editor key)")
-def decide_evidence(evidence_id: int, decision: Literal["confirm", "dismiss"], request: Request,
+def decide_evidence(evidence_id: RowId, decision: Literal["confirm", "dismiss"], request: Request,
                     session: Annotated[Session, Depends(get_session)],
                     principal: Annotated[Principal, Depends(require_role(Role.EDITOR))],
                     body: EvidenceDecision | None = None) -> EvidenceProposalOut:

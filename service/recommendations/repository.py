@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlmodel import Session
 
 from scrapers.records import Implementation, Position
+from service.errors import InvalidParameter
 from service.models import (
     Document,
     ExternalRef,
@@ -26,8 +27,8 @@ from service.models import (
     ThemeKind,
 )
 from service.pagination import decode_cursor, encode_cursor
-from service.search import text_match
 from service.recommendations.schemas import Status
+from service.search import text_match
 
 IMPLEMENTED_VALUES = (Implementation.IMPLEMENTED.value, Implementation.PARTIALLY_IMPLEMENTED.value)
 
@@ -125,7 +126,7 @@ def list_page(session: Session, f: RecommendationFilter, *, sort: str, limit: in
     column = SORTS[sort.lstrip("-")]
     stmt = select(Recommendation).where(*_conditions(f, _dialect(session)))
     if cursor:
-        value, last_id = decode_cursor(cursor, 2)
+        value, last_id = decode_cursor(cursor, 2, (None, int))
         value = _cursor_value(column, value)
         if column is Recommendation.id:
             stmt = stmt.where(Recommendation.id < last_id if descending else Recommendation.id > last_id)
@@ -150,8 +151,17 @@ def _plain(value: Any) -> Any:
 
 
 def _cursor_value(column: Any, value: Any) -> Any:
-    if column is Recommendation.updated_at and isinstance(value, str):
-        return datetime.fromisoformat(value)
+    """The cursor's sort value in the column's type. The sort columns other than the id are
+    non-null strings and datetimes (ISO text in the cursor); anything else is a 422, not a 500."""
+    if column is Recommendation.id:
+        return value
+    if not isinstance(value, str):
+        raise InvalidParameter("cursor: not a cursor returned by this API")
+    if column is Recommendation.updated_at:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise InvalidParameter("cursor: not a cursor returned by this API") from exc
     return value
 
 

@@ -13,21 +13,24 @@ from service.config import Settings, get_settings
 from service.db import get_session
 from service.errors import InvalidParameter, NotFound
 from service.models import Document, Recommendation, RecommendingState
-from service.pagination import Page
+from service.pagination import Page, RowId
 from service.recommendations import repository as repo
 from service.recommendations.schemas import (
+    ConflictOut,
     DocumentRef,
+    EvidenceProposalOut,
     ExternalRefOut,
+    LinkOut,
     RecommendationDetail,
     RecommendationItem,
     RecommendingStateOut,
+    RelatedOut,
     ReviewRef,
     Status,
     StatusEventOut,
     ThemeOut,
     derive_status,
 )
-from service.recommendations.schemas import ConflictOut, EvidenceProposalOut, LinkOut, RelatedOut
 from service.states.seed import SAMPLE_STATE
 
 router = APIRouter(prefix="/api/v1/recommendations", tags=["recommendations"])
@@ -110,7 +113,7 @@ def list_recommendations(
 
 @router.get("/{recommendation_id}", response_model=RecommendationDetail,
             summary="One recommendation with its status history and evidence")
-def get_recommendation(recommendation_id: int,
+def get_recommendation(recommendation_id: RowId,
                        session: Annotated[Session, Depends(get_session)]) -> RecommendationDetail:
     bundle = repo.get_bundle(session, recommendation_id)
     if bundle is None:
@@ -148,7 +151,7 @@ def get_recommendation(recommendation_id: int,
 
 @router.get("/{recommendation_id}/related", response_model=Page[RelatedOut],
             summary="Similar recommendations to the same state from earlier cycles")
-def get_related(recommendation_id: int, session: Annotated[Session, Depends(get_session)]) -> Page[RelatedOut]:
+def get_related(recommendation_id: RowId, session: Annotated[Session, Depends(get_session)]) -> Page[RelatedOut]:
     if session.get(Recommendation, recommendation_id) is None:
         raise NotFound(f"recommendation {recommendation_id} does not exist")
     items = [related_out(r, sim) for r, sim in repo.related_for(session, recommendation_id)]

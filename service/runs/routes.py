@@ -52,7 +52,7 @@ def list_runs(session: Annotated[Session, Depends(get_session)],
               outcome: RunOutcome | None = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 50,
               cursor: Annotated[str | None, Query(max_length=200)] = None) -> Page[RunOut]:
-    before = decode_cursor(cursor, 1)[0] if cursor else None
+    before = decode_cursor(cursor, 1, (int,))[0] if cursor else None
     rows, total = repo.list_runs(session, source=source, outcome=outcome, limit=limit + 1, before_id=before)
     nxt = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
     return Page(items=[RunOut.model_validate(r, from_attributes=True) for r in rows[:limit]],
