@@ -28,6 +28,7 @@ from service.runs.routes import router as runs_router
 from service.security import AccessControl, BodyLimit, SecurityHeaders
 from service.states.routes import router as states_router
 from service.watchlist.routes import router as watchlist_router
+from service.webhooks.routes import router as webhooks_router
 
 
 def create_app(engine_provider: Callable[[], Engine] = get_engine,
@@ -54,7 +55,7 @@ def create_app(engine_provider: Callable[[], Engine] = get_engine,
     install_error_handlers(app)
     for router in (states_router, recommendations_router, assessments_router, conflicts_router,
                    documents_router, changes_router, runs_router, watchlist_router, access_router,
-                   reports_router, feeds_router, operations_router):
+                   reports_router, webhooks_router, feeds_router, operations_router):
         app.include_router(router)
 
     install_dashboard(app)

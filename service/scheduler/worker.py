@@ -20,7 +20,7 @@ log = logging.getLogger("recwatch.worker")
 def _webhook_job(engine: Engine, settings: Settings):
     """The webhook delivery job, when the webhooks package is present."""
     try:
-        from service.webhooks.delivery import run_webhooks_once
+        from service.webhooks.worker import run_webhooks_once
     except ImportError:  # pragma: no cover - webhooks are part of every release build
         return None
 

@@ -17,7 +17,6 @@ import math
 import random
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,23 +26,35 @@ from sqlmodel import Session
 from service.config import Settings
 from service.models import ChangeEvent, WebhookSubscription
 from service.models._common import utcnow
-from service.webhooks import queue
+from service.webhooks import store
 from service.webhooks.fanout import fan_out, fan_out_batch  # noqa: F401  (re-exported)
 from service.webhooks.outcomes import record_outcomes
 from service.webhooks.payloads import build_body
-from service.webhooks.queue import Claimed
-from service.webhooks.sender import Outcome, Outgoing, Sender
+from service.webhooks.sender import Inbox, Outcome, Outgoing, Sender
 from service.webhooks.signing import secrets_in_force, webhook_headers
+from service.webhooks.store import Claimed
 
 LEASE_MARGIN = timedelta(seconds=5)  # recording time and clock skew between workers
 ATTEMPT_HEADER = "recwatch-attempt"  # informational: which attempt of this webhook-id this is
+# Outcomes are committed in groups: at most FLUSH_DELAY after the first of them came in (or at
+# FLUSH_SIZE), so a crash loses at most 0.1 s of answers — those deliveries are sent again.
+FLUSH_DELAY = 0.1
+FLUSH_SIZE = 256
+
+
+def refill_below(settings: Settings) -> int:
+    """Claim more once fewer than this many requests are queued or in flight: enough to keep
+    every connection busy while the next batch is claimed and signed."""
+    return max(settings.webhook_concurrency, settings.webhook_batch_size // 2)
 
 
 def lease_for(settings: Settings) -> timedelta:
-    """How long a claim holds its deliveries: the queue ahead of the last one, its own
-    request (each at most `webhook_timeout`), and a margin."""
-    rounds = math.ceil(max(1, settings.webhook_batch_size) / max(1, settings.webhook_concurrency))
-    return timedelta(seconds=settings.webhook_timeout * (rounds + 1)) + LEASE_MARGIN
+    """How long a claim holds its deliveries: the queue ahead of the last one and its own
+    request (each at most `webhook_timeout`, `webhook_concurrency` at a time), and a margin.
+    Requests that could not start in time are given back unsent (see `deliver_due`)."""
+    ahead = refill_below(settings) + max(1, settings.webhook_batch_size)
+    rounds = math.ceil(ahead / max(1, settings.webhook_concurrency))
+    return timedelta(seconds=settings.webhook_timeout * rounds) + LEASE_MARGIN
 
 
 @dataclass
@@ -60,12 +71,12 @@ def _prepare(engine: Engine, settings: Settings, claims: list[Claimed], cache: _
         missing = {c.event_id for c in claims} - set(cache.bodies)
         if len(cache.bodies) > 20_000:
             cache.bodies.clear()
-        events: dict[int, ChangeEvent] = queue.load_events(session, missing)
+        events: dict[int, ChangeEvent] = store.load_events(session, missing)
         for event_id, e in events.items():
             cache.bodies[event_id] = (e.type, build_body(
                 e.type, e.created_at, e.event_id, e.payload or {}, recommendation_id=e.recommendation_id,
                 public_base_url=settings.public_base_url))
-        cache.subs = queue.load_subscriptions(session, {c.subscription_id for c in claims})
+        cache.subs = store.load_subscriptions(session, {c.subscription_id for c in claims})
     timestamp = int(time.time())
     out: list[tuple[Claimed, Outgoing | None]] = []
     for c in claims:
@@ -84,37 +95,49 @@ def deliver_due(engine: Engine, settings: Settings, *, now: datetime | None = No
                 client: Sender | None = None, rng: random.Random | None = None) -> int:
     """Send every delivery due at `now` (default: the real time, read at each claim).
 
-    Returns the number of attempts made. `client` is a shared `Sender` (connection pool);
+    Returns the number of attempts made. `client` is a shared `Sender` (connection pools);
     without one a sender is made for this call. Never raises for a receiver's failure: every
     failure is an attempt on record. `rng` makes the retry jitter reproducible.
     """
-    sender = client or Sender(settings)
+    own = Sender(settings) if client is None else None
+    sender = client or own
+    assert sender is not None
     clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
     lease = lease_for(settings)
-    batch = max(1, settings.webhook_batch_size)
+    batch, refill = max(1, settings.webhook_batch_size), refill_below(settings)
     cache = _Cache({}, {})
-    inflight: dict[Future[Outcome], Claimed] = {}
-    attempts, drained = 0, False
+    inbox: Inbox[Claimed] = Inbox()
+    inflight, attempts, drained = 0, 0, False
+    pending: list[tuple[Claimed, Outcome]] = []
+    flush_at = 0.0
     try:
         while True:
-            if not drained and len(inflight) <= sender.concurrency:
+            if not drained and inflight < refill:
                 claim_now = clock()
-                claims = queue.claim(engine, claim_now, batch, lease)
+                claims = store.claim(engine, claim_now, batch, lease)
                 drained = len(claims) < batch
                 start_by = time.monotonic() + (lease - LEASE_MARGIN).total_seconds() - sender.timeout
-                unsendable = []
+                ready = []
                 for c, outgoing in _prepare(engine, settings, claims, cache, claim_now):
-                    if outgoing is None:
-                        unsendable.append((c, Outcome(None, 0, error="deleted", sent=False)))
+                    if outgoing is None:  # deleted meanwhile: give it back
+                        pending.append((c, Outcome(None, 0, error="deleted", sent=False)))
                     else:
-                        inflight[sender.submit(outgoing, start_by=start_by)] = c
-                record_outcomes(engine, settings, unsendable, claim_now, rng)
-            if not inflight:
+                        ready.append((c, outgoing))
+                sender.dispatch(ready, inbox, start_by=start_by)
+                inflight += len(ready)
+            if inflight:
+                got = inbox.get(max(0.0, flush_at - time.monotonic()) if pending else None)
+                if got and not pending:
+                    flush_at = time.monotonic() + FLUSH_DELAY
+                pending.extend(got)
+                inflight -= len(got)
+                attempts += sum(1 for _, o in got if o.sent)
+            if pending and (not inflight or len(pending) >= FLUSH_SIZE
+                            or time.monotonic() >= flush_at):
+                record_outcomes(engine, settings, pending, clock(), rng)
+                pending = []
+            if not inflight and not pending and drained:
                 return attempts
-            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
-            results = [(inflight.pop(f), f.result()) for f in done]
-            attempts += sum(1 for _, o in results if o.sent)
-            record_outcomes(engine, settings, results, clock(), rng)
     finally:
-        if client is None:
-            sender.close()
+        if own is not None:
+            own.close()

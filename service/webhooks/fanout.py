@@ -19,6 +19,7 @@ from service.models import ChangeEvent, WebhookSubscription
 from service.models._common import utcnow
 from service.webhooks import outbox, repository
 from service.webhooks.matching import SUBSCRIPTION_DISABLED, EventFacts, event_position, matches
+from service.webhooks.signing import new_webhook_ids
 
 FANOUT_BATCH = 1000  # events per transaction: large enough to keep up, small enough to commit fast
 
@@ -66,8 +67,9 @@ def fan_out_batch(session: Session, settings: Settings, *, now: datetime | None 
     # A subscription hears of events from its creation on; older ones only by replay.
     pairs = [(e, s) for e, s in matching_subscriptions(session, subs, events)
              if s.created_at <= e.created_at]
-    repository.insert_deliveries(session, [repository.delivery_row(s.id, e.id, now)
-                                           for e, s in pairs])
+    ids = new_webhook_ids(len(pairs))
+    repository.insert_deliveries(session, [repository.delivery_row(s.id, e.id, now, webhook_id=i)
+                                           for (e, s), i in zip(pairs, ids, strict=True)])
     outbox.commit_batch(session, batch)
     return FanOutResult(len(batch.events), len(pairs), batch.full)
 

@@ -26,11 +26,11 @@ from sqlmodel import Session
 from service.config import Settings
 from service.ingest.events import emit
 from service.models import DeliveryStatus, WebhookSubscription
-from service.webhooks import queue
+from service.webhooks import store
 from service.webhooks.matching import SUBSCRIPTION_DISABLED
-from service.webhooks.queue import AttemptRecord, Claimed
 from service.webhooks.retries import next_attempt_at, parse_retry_after
 from service.webhooks.sender import Outcome
+from service.webhooks.store import AttemptRecord, Claimed
 
 log = logging.getLogger(__name__)
 GONE = 410
@@ -54,7 +54,7 @@ def attempt_record(claimed: Claimed, outcome: Outcome, now: datetime,
 
 def disable_subscription(session: Session, subscription_id: int, reason: str, now: datetime) -> bool:
     """Disable the subscription (if still active) and record `subscription.disabled`."""
-    if not queue.deactivate(session, subscription_id, reason, now):
+    if not store.deactivate(session, subscription_id, reason, now):
         return False
     sub = session.get(WebhookSubscription, subscription_id)
     assert sub is not None
@@ -67,17 +67,17 @@ def disable_subscription(session: Session, subscription_id: int, reason: str, no
 
 def _apply(session: Session, settings: Settings, results: Sequence[tuple[Claimed, Outcome]],
            now: datetime, rng: random.Random | None) -> None:
-    queue.release(session, [c for c, o in results if not o.sent])
+    store.release(session, [c for c, o in results if not o.sent])
     sent = [(c, o) for c, o in results if o.sent]
-    queue.store_attempts(session, [attempt_record(c, o, now, rng) for c, o in sent], now)
+    store.store_attempts(session, [attempt_record(c, o, now, rng) for c, o in sent], now)
     succeeded = {c.subscription_id for c, o in sent if o.ok}
     gone = {c.subscription_id for c, o in sent if o.http_status == GONE}
     failing = {c.subscription_id for c, o in sent if not o.ok} - succeeded - gone
-    queue.mark_succeeding(session, succeeded)
+    store.mark_succeeding(session, succeeded)
     for sub_id in sorted(gone):
         disable_subscription(session, sub_id, "the endpoint answered 410 Gone", now)
     limit = timedelta(days=settings.webhook_disable_after_days)
-    for sub_id, since in sorted(queue.mark_failing(session, failing, now).items()):
+    for sub_id, since in sorted(store.mark_failing(session, failing, now).items()):
         if now - since >= limit:
             disable_subscription(session, sub_id, f"every delivery failed for "
                                  f"{settings.webhook_disable_after_days:g} days (since "

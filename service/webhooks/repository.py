@@ -96,10 +96,11 @@ def theme_names(session: Session, recommendation_ids: Iterable[int]) -> dict[int
     return {k: frozenset(v) for k, v in names.items()}
 
 
-def delivery_row(subscription_id: int, event_id: int, now: datetime, replay: int = 0) -> dict[str, Any]:
+def delivery_row(subscription_id: int, event_id: int, now: datetime, replay: int = 0,
+                 webhook_id: str | None = None) -> dict[str, Any]:
     """The column values of a new pending delivery, due at `now`."""
     return {"subscription_id": subscription_id, "event_id": event_id,
-            "webhook_id": new_webhook_id(), "replay": replay,
+            "webhook_id": webhook_id or new_webhook_id(), "replay": replay,
             "status": DeliveryStatus.PENDING.value, "attempts": 0, "next_attempt_at": now,
             "locked_until": None, "created_at": now, "updated_at": now}
 

@@ -28,6 +28,12 @@ def new_webhook_id() -> str:
     return f"msg_{uuid.uuid4().hex}"
 
 
+def new_webhook_ids(count: int) -> list[str]:
+    """`count` fresh webhook-ids from one read of the random source (fan-out makes thousands)."""
+    raw = secrets.token_bytes(16 * count)
+    return [f"msg_{raw[i:i + 16].hex()}" for i in range(0, 16 * count, 16)]
+
+
 def secrets_in_force(secret: str, previous: str | None, previous_expires_at: datetime | None,
                      now: datetime) -> list[str]:
     """The secrets that sign at `now`: the current one, and the previous one during its grace."""
@@ -63,4 +69,6 @@ def webhook_headers(active_secrets: list[str], webhook_id: str, timestamp: int, 
         "webhook-signature": signature_header(active_secrets, webhook_id, timestamp, body),
         "content-type": "application/json",
         "user-agent": user_agent,
+        # The excerpt of the answer is stored as is: ask for it uncompressed.
+        "accept-encoding": "identity",
     }

@@ -16,7 +16,15 @@ from sqlmodel import Session
 from service.auth.keys import create_key
 from service.config import Settings
 from service.ingest.events import emit
-from service.models import Recommendation, RecommendationTheme, Review, Role, State, Theme, WebhookDelivery
+from service.models import (
+    Recommendation,
+    RecommendationTheme,
+    Review,
+    Role,
+    State,
+    Theme,
+    WebhookDelivery,
+)
 from service.webhooks import repository
 from service.webhooks.sender import Sender
 from tests.service.webhooks.receiver import Receiver

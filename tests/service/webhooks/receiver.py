@@ -68,7 +68,7 @@ class Receiver:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
                 reply = receiver._receive(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                 if reply.hold is not None:
