@@ -274,8 +274,21 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Documents saved on
                                       parser=pipeline.detect_parser(symbol=symbol, state=state,
                                                                     cycle=cycle, engine=engine, kind=kind))
         _report(report, str(path))
+        _audit_import(path, report)
         failed += not report.ok
     raise typer.Exit(1 if failed else 0)
+
+
+def _audit_import(path: Path, report: RunReport) -> None:
+    """An import by a person is a write like any other: recorded with who (the OS user) and what."""
+    import getpass
+
+    from service import audit
+
+    with session_scope() as session:
+        audit.record(session, None, "document.import", target=str(path), actor=f"cli:{getpass.getuser()}",
+                     detail={"run_id": report.run_id, "outcome": report.outcome.value,
+                             "counts": report.counts})
 
 
 @app.command()

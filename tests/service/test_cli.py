@@ -150,3 +150,13 @@ def test_apikey_create_prints_the_key_alone_and_stores_only_a_hash(settings, eng
                       json={"implementation": "implemented", "effective_on": "2020-01-01",
                             "evidence_url": "https://example.org"})
     assert res.status_code == 401
+
+
+def test_an_import_by_a_person_is_audited(settings, engine):
+    from service.models import AuditEntry
+
+    assert recwatch(settings, "import", str(corpus_file("azerbaijan2009.pdf"))).returncode == 0
+    with Session(engine) as s:
+        entry = s.execute(select(AuditEntry)).scalar_one()
+    assert entry.action == "document.import" and entry.actor.startswith("cli:")
+    assert entry.target.endswith("azerbaijan2009.pdf") and entry.detail["outcome"] == "ok"
