@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class ScrapeError(Exception):
     """Base of every scraping failure; `reason` is a one-line, user-facing explanation."""
@@ -41,3 +46,15 @@ class SourceBlocked(ScrapeError):
 
 class SourceUnavailable(ScrapeError):
     """The source could not be reached (network error, timeout, 5xx after retries)."""
+
+
+def guarded(parser: str, url: str, parse: Callable[[], T]) -> T:
+    """Run `parse` so that only ScrapeError subclasses escape, each carrying the URL: a parser
+    bug still surfaces as a failed document with its reason, never as a crash of the run."""
+    try:
+        return parse()
+    except ScrapeError as exc:
+        exc.url = exc.url or url
+        raise
+    except Exception as exc:  # noqa: BLE001 - converted, with its cause chained
+        raise LayoutChanged(f"{parser} parser failed: {type(exc).__name__}: {exc}", url=url) from exc

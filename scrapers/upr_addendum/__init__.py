@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
 from scrapers.countries import state_by_iso3, to_iso3
-from scrapers.errors import LayoutChanged, ScrapeError
+from scrapers.errors import LayoutChanged, guarded
 from scrapers.records import (
     DocumentKind,
     Mechanism,
@@ -65,7 +64,6 @@ PARSER_NAME = "upr_addendum"
 PARSER_VERSION = "1.0.0"
 REVIEW_PREFIX = "needs human review"
 
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -98,8 +96,7 @@ def parse_addendum(
     """
     pages = pdf_pages(data, url=source_url)
     info = ("application/pdf", hashlib.sha256(data).hexdigest(), len(data))
-    return _guarded(
-        source_url, lambda: _parse(pages, source_url, symbol, state, cycle, parent, info)
+    return guarded("addendum", source_url, lambda: _parse(pages, source_url, symbol, state, cycle, parent, info)
     )
 
 
@@ -116,27 +113,13 @@ def parse_addendum_text(
     raw = text.encode("utf-8")
     info = ("text/plain", hashlib.sha256(raw).hexdigest(), len(raw))
     pages = text.split("\f")
-    return _guarded(
-        source_url, lambda: _parse(pages, source_url, symbol, state, cycle, parent, info)
+    return guarded("addendum", source_url, lambda: _parse(pages, source_url, symbol, state, cycle, parent, info)
     )
 
 
 def addendum_text(data: bytes, *, source_url: str | None = None) -> str:
     """The cleaned text of an addendum PDF (what ``parse_addendum_totals`` reads)."""
     return clean_text(pdf_pages(data, url=source_url))
-
-
-def _guarded(url: str, parse: Callable[[], _T]) -> _T:
-    """Run ``parse`` so that only ScrapeError subclasses escape, each carrying the URL."""
-    try:
-        return parse()
-    except ScrapeError as exc:
-        exc.url = exc.url or url
-        raise
-    except Exception as exc:  # a parser bug must still surface as a scrape failure
-        raise LayoutChanged(
-            f"addendum parser failed: {type(exc).__name__}: {exc}", url=url
-        ) from exc
 
 
 def _parse(

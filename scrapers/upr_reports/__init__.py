@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
 from scrapers.countries import to_iso3
-from scrapers.errors import LayoutChanged, ScrapeError
+from scrapers.errors import LayoutChanged, guarded
 from scrapers.records import (
     DocumentKind,
     Mechanism,
@@ -49,7 +48,6 @@ __all__ = ["PARSER_NAME", "PARSER_VERSION", "parse_wg_report", "parse_wg_report_
 PARSER_NAME = "upr_reports"
 PARSER_VERSION = "1.0.0"
 
-_T = TypeVar("_T")
 _COMMITMENTS = re.compile(r"\b(?:commitments?|pledges?)\b", re.IGNORECASE)
 _ISO3_LIKE = re.compile(r"[A-Z]{3}")
 _INLINE_ITEM = re.compile(r"^\s*[A-Z][a-z]+\s")
@@ -84,8 +82,7 @@ def parse_wg_report(
     """
     pages = pdf_pages(data, url=source_url)
     digest = hashlib.sha256(data).hexdigest()
-    return _guarded(
-        source_url,
+    return guarded("WG report", source_url,
         lambda: _parse(
             pages, source_url, symbol, state, cycle, ("application/pdf", digest, len(data))
         ),
@@ -104,22 +101,8 @@ def parse_wg_report_text(
     for text obtained elsewhere (DOCX, HTML mirrors)."""
     raw = text.encode("utf-8")
     file_info = ("text/plain", hashlib.sha256(raw).hexdigest(), len(raw))
-    return _guarded(
-        source_url, lambda: _parse(text.split("\f"), source_url, symbol, state, cycle, file_info)
+    return guarded("WG report", source_url, lambda: _parse(text.split("\f"), source_url, symbol, state, cycle, file_info)
     )
-
-
-def _guarded(url: str, parse: Callable[[], _T]) -> _T:
-    """Run ``parse`` so that only ScrapeError subclasses escape, each carrying the URL."""
-    try:
-        return parse()
-    except ScrapeError as exc:
-        exc.url = exc.url or url
-        raise
-    except Exception as exc:  # a parser bug must still surface as a scrape failure
-        raise LayoutChanged(
-            f"WG report parser failed: {type(exc).__name__}: {exc}", url=url
-        ) from exc
 
 
 def _parse(
