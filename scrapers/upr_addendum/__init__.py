@@ -13,7 +13,6 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
 
 from scrapers.countries import state_by_iso3, to_iso3
 from scrapers.errors import LayoutChanged, guarded

@@ -13,7 +13,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
 
 from scrapers.countries import to_iso3
 from scrapers.errors import LayoutChanged, guarded
