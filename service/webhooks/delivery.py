@@ -1,11 +1,11 @@
 """Dispatch: claim due deliveries, sign and send them concurrently, record every attempt.
 
-The loop keeps the sender busy: it claims a batch whenever at most `webhook_concurrency`
-requests remain in flight, and stores outcomes as they come in. Each claim holds a lease long
-enough for its batch to be sent (`lease_for`); a request that could not start early enough to
-finish inside its lease is not sent but given back, so two workers never send the same
-delivery at the same time, and a worker killed mid-send leaves the lease to expire and the
-delivery to be retried with the same webhook-id (at-least-once).
+The loop keeps the sender busy: it claims the next batch (`webhook_batch_size`) while the
+previous one is still going out (`refill_below`), and stores outcomes in groups as they come
+in. Each claim holds a lease long enough for its batch to be sent (`lease_for`); a request that
+could not start early enough to finish inside its lease is not sent but given back, so two
+workers never send the same delivery at the same time, and a worker killed mid-send leaves the
+lease to expire and the delivery to be retried with the same webhook-id (at-least-once).
 
 Time is injectable: `now` fixes the clock for scheduling (tests jump days ahead); the
 `webhook-timestamp` header always carries the real time, which is what receivers check.
@@ -61,21 +61,22 @@ def lease_for(settings: Settings) -> timedelta:
 class _Cache:
     """Bodies per event (one event goes to many subscribers) and subscriptions per batch."""
 
-    bodies: dict[int, tuple[str, bytes]]
+    bodies: dict[int, bytes]
     subs: dict[int, WebhookSubscription]
 
 
 def _prepare(engine: Engine, settings: Settings, claims: list[Claimed], cache: _Cache,
              now: datetime) -> list[tuple[Claimed, Outgoing | None]]:
+    """The signed request of each claim (None when its subscription has just been deleted)."""
     with Session(engine, expire_on_commit=False) as session:
         missing = {c.event_id for c in claims} - set(cache.bodies)
         if len(cache.bodies) > 20_000:
             cache.bodies.clear()
         events: dict[int, ChangeEvent] = store.load_events(session, missing)
         for event_id, e in events.items():
-            cache.bodies[event_id] = (e.type, build_body(
+            cache.bodies[event_id] = build_body(
                 e.type, e.created_at, e.event_id, e.payload or {}, recommendation_id=e.recommendation_id,
-                public_base_url=settings.public_base_url))
+                public_base_url=settings.public_base_url)
         cache.subs = store.load_subscriptions(session, {c.subscription_id for c in claims})
     timestamp = int(time.time())
     out: list[tuple[Claimed, Outgoing | None]] = []
@@ -85,9 +86,9 @@ def _prepare(engine: Engine, settings: Settings, claims: list[Claimed], cache: _
             out.append((c, None))
             continue
         signing = secrets_in_force(sub.secret, sub.previous_secret, sub.previous_secret_expires_at, now)
-        headers = webhook_headers(signing, c.webhook_id, timestamp, body[1], settings.user_agent)
+        headers = webhook_headers(signing, c.webhook_id, timestamp, body, settings.user_agent)
         headers[ATTEMPT_HEADER] = str(c.attempt)
-        out.append((c, Outgoing(sub.url, body[1], headers)))
+        out.append((c, Outgoing(sub.url, body, headers)))
     return out
 
 

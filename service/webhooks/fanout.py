@@ -77,6 +77,7 @@ def fan_out_batch(session: Session, settings: Settings, *, now: datetime | None 
 def fan_out(session: Session, settings: Settings, *, now: datetime | None = None) -> int:
     """Fan out the next batch of change events; returns the deliveries created.
 
-    The caller commits; call it again (after committing) until it returns 0 to catch up.
+    The caller commits. To catch up with a backlog, use `fan_out_batch` and call it (committing
+    each time) while `.more` is true, as `worker.fan_out_all` does.
     """
     return fan_out_batch(session, settings, now=now).deliveries

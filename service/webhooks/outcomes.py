@@ -1,9 +1,9 @@
-"""What an attempt's outcome means for the delivery and its subscription, stored at once.
+"""What an attempt's outcome means for the delivery and its subscription, stored promptly.
 
-Each group of attempts that finished together is committed in its own short transaction, as
-soon as they finish (never held back for the rest of a batch), so a crash loses at most the
-attempts still on the wire — and those are retried with the same webhook-id when their lease
-runs out.
+Attempts are committed in their own short transactions, in groups, at most 0.1 s after they
+finish (`delivery.FLUSH_DELAY`; never held back for the rest of a batch), so a crash loses at
+most the attempts on the wire or just answered — and those are sent again with the same
+webhook-id when their lease runs out.
 
 Rules: 2xx succeeds; anything else (redirects included) is retried on the schedule in
 `retries`; `410 Gone` gives up and disables the subscription at once; a subscription whose

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlmodel import Session
 
+from service import audit
 from service.auth.deps import require_role
 from service.auth.keys import Principal
 from service.config import Settings, get_settings
@@ -15,7 +16,7 @@ from service.db import get_session
 from service.errors import InvalidParameter
 from service.models import ChangeEvent, Role, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from service.models._common import utcnow
-from service.pagination import Page, decode_cursor, encode_cursor
+from service.pagination import Page, RowId, decode_cursor, encode_cursor
 from service.webhooks import repository
 from service.webhooks.fanout import matching_subscriptions
 from service.webhooks.matching import FilterError, validate_event_types, validate_filters
@@ -71,20 +72,20 @@ def _checked_filters(filters: Filters) -> dict[str, list[str]]:
 def _after(cursor: str | None) -> int | None:
     if cursor is None:
         return None
-    value = decode_cursor(cursor, 1)[0]
-    if not isinstance(value, int):
-        raise InvalidParameter("cursor: not a cursor returned by this API")
-    return value
+    return decode_cursor(cursor, 1, (int,))[0]
 
 
 @router.post("/subscriptions", status_code=201, response_model=SubscriptionCreated,
              summary="Subscribe a URL to change events (the secret is shown only now)")
-def create_subscription(body: SubscriptionIn, session: SessionDep, settings: SettingsDep,
+def create_subscription(body: SubscriptionIn, request: Request, session: SessionDep, settings: SettingsDep,
                         principal: Editor) -> SubscriptionCreated:
     event_types, filters = _checked_types(body.event_types), _checked_filters(body.filters)
     url = _checked_url(body.url, settings)
     sub = repository.create_subscription(session, url=url, event_types=event_types,
                                          filters=filters, created_by=principal.name)
+    session.flush()
+    audit.record(session, principal, "subscription.create", target=f"subscription/{sub.id}", request=request,
+                 detail={"url": url, "event_types": event_types, "filters": filters})
     session.commit()
     return SubscriptionCreated(**_out(sub).model_dump(), secret=sub.secret)
 
@@ -100,14 +101,14 @@ def list_subscriptions(session: SessionDep, _: Editor,
 
 
 @router.get("/subscriptions/{subscription_id}", response_model=SubscriptionOut)
-def get_subscription(subscription_id: int, session: SessionDep, _: Editor) -> SubscriptionOut:
+def get_subscription(subscription_id: RowId, session: SessionDep, _: Editor) -> SubscriptionOut:
     return _out(repository.get_subscription(session, subscription_id))
 
 
 @router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionOut,
               summary="Change URL, event types, filters, or (re-)enable")
-def update_subscription(subscription_id: int, body: SubscriptionPatch, session: SessionDep,
-                        settings: SettingsDep, _: Editor) -> SubscriptionOut:
+def update_subscription(subscription_id: RowId, body: SubscriptionPatch, request: Request, session: SessionDep,
+                        settings: SettingsDep, principal: Editor) -> SubscriptionOut:
     sub = repository.get_subscription(session, subscription_id)
     if body.url is not None:
         sub.url = _checked_url(body.url, settings)
@@ -122,25 +123,32 @@ def update_subscription(subscription_id: int, body: SubscriptionPatch, session: 
         sub.failing_since = None
     sub.updated_at = utcnow()
     session.add(sub)
+    audit.record(session, principal, "subscription.update", target=f"subscription/{sub.id}", request=request,
+                 detail=body.model_dump(mode="json", exclude_none=True))
     session.commit()
     return _out(sub)
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204,
                summary="Delete a subscription with its delivery log")
-def delete_subscription(subscription_id: int, session: SessionDep, _: Editor) -> Response:
+def delete_subscription(subscription_id: RowId, request: Request, session: SessionDep,
+                        principal: Editor) -> Response:
     session.delete(repository.get_subscription(session, subscription_id))
+    audit.record(session, principal, "subscription.delete", target=f"subscription/{subscription_id}",
+                 request=request)
     session.commit()
     return Response(status_code=204)
 
 
 @router.post("/subscriptions/{subscription_id}/rotate-secret", response_model=SecretRotated,
              summary="New secret; the old one keeps signing for the grace period")
-def rotate_secret(subscription_id: int, session: SessionDep, settings: SettingsDep,
-                  _: Editor) -> SecretRotated:
+def rotate_secret(subscription_id: RowId, request: Request, session: SessionDep, settings: SettingsDep,
+                  principal: Editor) -> SecretRotated:
     sub = repository.get_subscription(session, subscription_id)
     secret = repository.rotate_secret(session, sub,
                                       grace=timedelta(hours=settings.webhook_secret_grace_hours))
+    audit.record(session, principal, "subscription.rotate_secret", target=f"subscription/{sub.id}",
+                 request=request)
     session.commit()
     assert sub.previous_secret_expires_at is not None
     return SecretRotated(id=sub.id, secret=secret,
@@ -149,7 +157,7 @@ def rotate_secret(subscription_id: int, session: SessionDep, settings: SettingsD
 
 @router.post("/subscriptions/{subscription_id}/ping", response_model=PingResult,
              summary="Send a signed test event (type `ping`) now and report the answer")
-def ping(subscription_id: int, session: SessionDep, settings: SettingsDep, _: Editor) -> PingResult:
+def ping(subscription_id: RowId, session: SessionDep, settings: SettingsDep, _: Editor) -> PingResult:
     sub = repository.get_subscription(session, subscription_id)
     now, webhook_id = datetime.now(UTC), new_webhook_id()
     body = ping_body(sub.id, now)
@@ -174,7 +182,7 @@ def _delivery_out(d: WebhookDelivery, e: ChangeEvent, attempts: list[WebhookAtte
 
 @router.get("/subscriptions/{subscription_id}/deliveries", response_model=Page[DeliveryOut],
             summary="The delivery log, newest first, with every attempt")
-def list_deliveries(subscription_id: int, session: SessionDep, _: Editor,
+def list_deliveries(subscription_id: RowId, session: SessionDep, _: Editor,
                     cursor: Annotated[str | None, Query(max_length=200)] = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[DeliveryOut]:
     repository.get_subscription(session, subscription_id)
@@ -187,7 +195,7 @@ def list_deliveries(subscription_id: int, session: SessionDep, _: Editor,
 
 @router.post("/deliveries/{delivery_id}/redeliver", status_code=202, response_model=DeliveryOut,
              summary="Send the same event again, as a new delivery with a new webhook-id")
-def redeliver(delivery_id: int, session: SessionDep, _: Editor) -> DeliveryOut:
+def redeliver(delivery_id: RowId, session: SessionDep, _: Editor) -> DeliveryOut:
     copy = repository.redeliver(session, delivery_id)
     session.commit()
     event = session.get(ChangeEvent, copy.event_id)
@@ -197,7 +205,7 @@ def redeliver(delivery_id: int, session: SessionDep, _: Editor) -> DeliveryOut:
 
 @router.post("/subscriptions/{subscription_id}/replay", status_code=202, response_model=ReplayResult,
              summary="Send again every matching event since a time (new webhook-ids)")
-def replay(subscription_id: int, session: SessionDep, _: Editor,
+def replay(subscription_id: RowId, session: SessionDep, _: Editor,
            since: Annotated[datetime, Query(description="ISO 8601; naive times are UTC")]) -> ReplayResult:
     sub = repository.get_subscription(session, subscription_id)
     if since.tzinfo is None:

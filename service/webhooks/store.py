@@ -75,9 +75,11 @@ def claim(engine: Engine, now: datetime, limit: int, lease: timedelta) -> list[C
                 return []
             where = (WebhookDelivery.id.in_(ids),)
         else:
+            # One statement under SQLite's write lock: the pick cannot go stale. (Repeating the
+            # conditions outside would make SQLite scan every pending row instead of the ids.)
             pick = (select(WebhookDelivery.id).where(*_due(now))
                     .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit))
-            where = (WebhookDelivery.id.in_(pick.scalar_subquery()), *_due(now))
+            where = (WebhookDelivery.id.in_(pick.scalar_subquery()),)
         rows = session.execute(
             update(WebhookDelivery).where(*where)
             .values(locked_until=until, attempts=WebhookDelivery.attempts + 1, updated_at=now)

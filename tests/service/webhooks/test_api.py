@@ -180,3 +180,26 @@ def test_replay_and_redeliver_on_a_disabled_subscription_are_409(client, auth, e
     assert client.post(f"/api/v1/deliveries/{d.id}/redeliver", headers=auth).status_code == 409
     res = client.post(f"{SUBS}/{sub['id']}/replay", params={"since": "2000-01-01T00:00:00"}, headers=auth)
     assert res.status_code == 409 and "re-enable" in res.json()["error"]["message"]
+
+
+def test_subscription_changes_are_audited_with_the_key_name(client, engine):
+    from sqlalchemy import select as _select
+    from sqlmodel import Session as _Session
+
+    from service.auth.keys import create_key as _create_key
+    from service.models import AuditEntry, Role
+
+    with _Session(engine) as s:
+        key = _create_key(s, "newsroom", Role.EDITOR)
+        s.commit()
+    auth = {"Authorization": f"Bearer {key}"}
+    created = client.post("/api/v1/subscriptions", json={"url": "http://127.0.0.1:9/hook", "event_types": ["*"]},
+                          headers=auth)
+    assert created.status_code == 201, created.text
+    sub_id = created.json()["id"]
+    assert client.patch(f"/api/v1/subscriptions/{sub_id}", json={"active": False}, headers=auth).status_code == 200
+    assert client.delete(f"/api/v1/subscriptions/{sub_id}", headers=auth).status_code == 204
+    with _Session(engine) as s:
+        actions = s.execute(_select(AuditEntry.actor, AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == [("newsroom", "subscription.create"), ("newsroom", "subscription.update"),
+                       ("newsroom", "subscription.delete")]
