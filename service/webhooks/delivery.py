@@ -30,7 +30,7 @@ from service.webhooks import store
 from service.webhooks.fanout import fan_out, fan_out_batch  # noqa: F401  (re-exported)
 from service.webhooks.outcomes import record_outcomes
 from service.webhooks.payloads import build_body
-from service.webhooks.sender import Inbox, Outcome, Outgoing, Sender
+from service.webhooks.sender import Dispatcher, Inbox, Outcome, Outgoing, Sender
 from service.webhooks.signing import secrets_in_force, webhook_headers
 from service.webhooks.store import Claimed
 
@@ -93,16 +93,15 @@ def _prepare(engine: Engine, settings: Settings, claims: list[Claimed], cache: _
 
 
 def deliver_due(engine: Engine, settings: Settings, *, now: datetime | None = None,
-                client: Sender | None = None, rng: random.Random | None = None) -> int:
+                client: Dispatcher | None = None, rng: random.Random | None = None) -> int:
     """Send every delivery due at `now` (default: the real time, read at each claim).
 
-    Returns the number of attempts made. `client` is a shared `Sender` (connection pools);
-    without one a sender is made for this call. Never raises for a receiver's failure: every
+    Returns the number of attempts made. `client` is a shared `Sender` (connection pools) or
+    `ProcessSender`; without one a sender is made for this call. Never raises for a receiver's failure: every
     failure is an attempt on record. `rng` makes the retry jitter reproducible.
     """
     own = Sender(settings) if client is None else None
-    sender = client or own
-    assert sender is not None
+    sender: Dispatcher = client if client is not None else own  # type: ignore[assignment]
     clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
     lease = lease_for(settings)
     batch, refill = max(1, settings.webhook_batch_size), refill_below(settings)
@@ -113,6 +112,8 @@ def deliver_due(engine: Engine, settings: Settings, *, now: datetime | None = No
     flush_at = 0.0
     try:
         while True:
+            if not drained and inflight < refill and not sender.alive:
+                drained = True  # nothing could be sent: leave the work for a working sender
             if not drained and inflight < refill:
                 claim_now = clock()
                 claims = store.claim(engine, claim_now, batch, lease)

@@ -1,7 +1,7 @@
-"""Sending: one shared async HTTP client on a background event loop, guarded against SSRF.
+"""Sending: shared async HTTP clients on a background event loop, guarded against SSRF.
 
 Why async on its own thread: the database side stays simple synchronous SQLAlchemy, while the
-sends run concurrently on one connection pool with a hard deadline each (`asyncio.timeout`
+sends run concurrently on shared connection pools with a hard deadline each (`asyncio.timeout`
 bounds the whole exchange; httpx's own timeouts are per read, so a receiver dripping one byte
 every 9 s could otherwise hold a delivery past its lease).
 
@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from queue import Empty, SimpleQueue
-from typing import Generic, Self, TypeVar
+from typing import Generic, Protocol, Self, TypeVar
 
 import anyio.to_thread
 import httpcore
@@ -162,6 +162,22 @@ class Inbox(Generic[K]):
 Done = Callable[[Outcome], None]
 
 
+class Dispatcher(Protocol):
+    """What `deliver_due` needs from a sender: in this process (`Sender`) or in a child
+    process (`process_sender.ProcessSender`)."""
+
+    timeout: float
+    concurrency: int
+
+    @property
+    def alive(self) -> bool: ...
+
+    def dispatch(self, items: list[tuple[K, Outgoing]], inbox: Inbox[K], *,
+                 start_by: float | None = None) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class Sender:
     """Sends webhooks concurrently (at most `webhook_concurrency` at a time) from any thread.
 
@@ -182,6 +198,7 @@ class Sender:
         self._thread = threading.Thread(target=self._loop.run_forever, name="webhook-sender",
                                         daemon=True)
         self._thread.start()
+        self._closed = False
         self._pools: list[httpx.AsyncClient] = []
         self._workers: list[asyncio.Task[None]] = []
         self._queue: asyncio.Queue[tuple[Outgoing, float | None, Done]] = self._run(self._setup())
@@ -209,6 +226,11 @@ class Sender:
             else:
                 done(await self._exchange(client, out, started))
 
+    @property
+    def alive(self) -> bool:
+        """False once closed (or if the loop thread died): dispatch would go nowhere."""
+        return not self._closed and self._thread.is_alive()
+
     def _run(self, coro):  # type: ignore[no-untyped-def]
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
 
@@ -224,14 +246,22 @@ class Sender:
         self._loop.call_soon_threadsafe(self._enqueue, [(out, start_by, future.set_result)])
         return future
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The sending loop, for a caller that feeds it from the loop itself (process_sender)."""
+        return self._loop
+
     def dispatch(self, items: list[tuple[K, Outgoing]], inbox: Inbox[K], *,
                  start_by: float | None = None) -> None:
         """Queue many sends at once (one wake-up of the loop); outcomes arrive in `inbox`
-        with their keys. `start_by` as for `submit`."""
+        with their keys. `start_by` as for `submit`. Callable from any thread."""
         if not items:
             return
-        self._loop.call_soon_threadsafe(self._enqueue, [
-            (out, start_by, functools.partial(self._to_inbox, inbox, key)) for key, out in items])
+        queued = [(out, start_by, functools.partial(self._to_inbox, inbox, key)) for key, out in items]
+        if threading.get_ident() == self._thread.ident:
+            self._enqueue(queued)
+        else:
+            self._loop.call_soon_threadsafe(self._enqueue, queued)
 
     def _to_inbox(self, inbox: Inbox[K], key: K, outcome: Outcome) -> None:
         inbox._put(self._loop, (key, outcome))

@@ -19,7 +19,8 @@ from service.config import Settings
 from service.db import session_scope
 from service.webhooks.delivery import deliver_due
 from service.webhooks.fanout import fan_out_batch
-from service.webhooks.sender import Sender
+from service.webhooks.process_sender import ProcessSender
+from service.webhooks.sender import Dispatcher, Sender
 
 log = logging.getLogger(__name__)
 _senders: OrderedDict[tuple[object, ...], Sender] = OrderedDict()
@@ -73,21 +74,31 @@ def _fan_out_loop(engine: Engine, settings: Settings, stop: threading.Event,
 
 
 def run_webhooks_forever(engine: Engine, settings: Settings, stop_event: threading.Event,
-                         interval: float = 2.0) -> None:
-    """Fan out and deliver until `stop_event` is set (a worker process's main loop)."""
+                         interval: float = 2.0, *, sender_process: bool = True) -> None:
+    """Fan out and deliver until `stop_event` is set (a worker process's main loop).
+
+    Sending runs in a child process unless `sender_process` is False (see process_sender)."""
+    def new_sender() -> Dispatcher:
+        return ProcessSender(settings) if sender_process else Sender(settings)
+
     wake = threading.Event()
     fan = threading.Thread(target=_fan_out_loop, args=(engine, settings, stop_event, wake, interval),
                            name="webhook-fanout", daemon=True)
     fan.start()
+    sender = new_sender()
     try:
-        with Sender(settings) as sender:
-            while not stop_event.is_set():
-                try:
-                    if deliver_due(engine, settings, client=sender):
-                        continue
-                except Exception:
-                    log.exception("webhook delivery failed; retrying in %.1f s", interval)
-                wake.wait(interval)
-                wake.clear()
+        while not stop_event.is_set():
+            try:
+                if not sender.alive:  # its process died: deliveries it held come back by lease
+                    log.error("the webhook sender stopped; starting a new one")
+                    sender.close()
+                    sender = new_sender()
+                if deliver_due(engine, settings, client=sender):
+                    continue
+            except Exception:  # the database may be away for a while; keep trying
+                log.exception("webhook delivery failed; retrying in %.1f s", interval)
+            wake.wait(interval)
+            wake.clear()
     finally:
+        sender.close()
         fan.join(timeout=interval + 30)

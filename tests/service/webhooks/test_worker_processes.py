@@ -54,7 +54,8 @@ def _wait_until(check, timeout: float = 30.0) -> None:  # type: ignore[no-untype
         time.sleep(0.1)
 
 
-def test_a_worker_killed_mid_delivery_loses_nothing(engine, receiver, workers):
+@pytest.mark.parametrize("sender", ["process", "thread"])
+def test_a_worker_killed_mid_delivery_loses_nothing(engine, receiver, workers, sender):
     sub_id, secret = subscribe(engine, receiver.url())
     receiver.secrets = [secret]
     hold = threading.Event()
@@ -62,14 +63,14 @@ def test_a_worker_killed_mid_delivery_loses_nothing(engine, receiver, workers):
     add_event(engine, payload={"n": 1})
     try:
         first = workers("first", RECWATCH_WEBHOOK_TIMEOUT="1.5", RECWATCH_WEBHOOK_BATCH_SIZE="2",
-                        RECWATCH_WEBHOOK_CONCURRENCY="2")
+                        RECWATCH_WEBHOOK_CONCURRENCY="2", WORKER_SENDER=sender)
         receiver.wait_for(1, timeout=30)
         os.kill(first.pid, signal.SIGKILL)  # mid-send: the receiver still holds the request
         first.wait(timeout=10)
         (d,) = deliveries(engine, sub_id)
         assert d.status == "pending" and d.locked_until is not None
         workers("second", RECWATCH_WEBHOOK_TIMEOUT="1.5", RECWATCH_WEBHOOK_BATCH_SIZE="2",
-                RECWATCH_WEBHOOK_CONCURRENCY="2")
+                RECWATCH_WEBHOOK_CONCURRENCY="2", WORKER_SENDER=sender)
         receiver.wait_for(2, timeout=30)  # after the dead worker's lease expires
         _wait_until(lambda: deliveries(engine, sub_id)[0].status == "succeeded")
     finally:

@@ -23,7 +23,8 @@ def main() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print("worker ready", os.getpid(), flush=True)
-    run_webhooks_forever(engine, settings, stop, interval=float(os.environ.get("WORKER_INTERVAL", "0.2")))
+    run_webhooks_forever(engine, settings, stop, interval=float(os.environ.get("WORKER_INTERVAL", "0.2")),
+                         sender_process=os.environ.get("WORKER_SENDER", "process") == "process")
     engine.dispose()
 
 
