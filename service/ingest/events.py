@@ -21,6 +21,12 @@ class EventType:
     DOCUMENT_PUBLISHED = "document.published"
     SOURCE_FAILING = "source.failing"
     SOURCE_RECOVERED = "source.recovered"
+    SUBSCRIPTION_DISABLED = "subscription.disabled"
+
+    @classmethod
+    def all(cls) -> tuple[str, ...]:
+        """Every event type, in declaration order."""
+        return tuple(v for k, v in vars(cls).items() if k.isupper())
 
 
 SUMMARY_FIELDS = ("id", "key", "state", "mechanism", "cycle", "paragraph", "text", "position", "implementation")

@@ -12,19 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from scrapers.records import Mechanism, Position
+from service.ingest.events import EventType
 
-EVENT_TYPES = (
-    "recommendation.created",
-    "recommendation.position_changed",
-    "recommendation.implementation_changed",
-    "recommendation.text_changed",
-    "document.published",
-    "source.failing",
-    "source.recovered",
-    "subscription.disabled",
-)
+EVENT_TYPES = EventType.all()
 ANY_EVENT = "*"
-SUBSCRIPTION_DISABLED = "subscription.disabled"
+SUBSCRIPTION_DISABLED = EventType.SUBSCRIPTION_DISABLED
 FILTER_KEYS = ("states", "mechanisms", "themes", "positions")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
