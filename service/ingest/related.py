@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
+
+import numpy as np
+from scipy import sparse
 
 from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import Session, select
@@ -66,35 +69,49 @@ def refresh_state(session: Session, state: str, mechanism: str = "upr") -> int:
     return len(gone) + len(moved) + len(new)
 
 
-def _vectors(texts: list[str]) -> list[dict[str, float]]:
+def _vectors(texts: list[str]) -> sparse.csr_matrix:
+    """Unit-length TF-IDF rows, one per text: weight (1 + ln tf) · ln(n / df)."""
     docs = [Counter(content_terms(t)) for t in texts]
     df = Counter(term for doc in docs for term in doc)
     n = len(docs)
-    vectors = []
+    vocab = {term: i for i, term in enumerate(df)}
+    idf = {term: math.log(n / count) for term, count in df.items()}
+    data: list[float] = []
+    columns: list[int] = []
+    indptr = [0]
     for doc in docs:
-        vec = {t: (1 + math.log(c)) * math.log(n / df[t]) for t, c in doc.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        vectors.append({t: v / norm for t, v in vec.items() if v > 0})
-    return vectors
+        for term, count in doc.items():
+            weight = (1 + math.log(count)) * idf[term]
+            if weight > 0:
+                data.append(weight)
+                columns.append(vocab[term])
+        indptr.append(len(data))
+    matrix = sparse.csr_matrix((np.array(data), np.array(columns, dtype=np.int64), np.array(indptr)),
+                               shape=(n, len(vocab)))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ matrix
 
 
 def _compute(recs: list) -> dict[tuple[int, int], float]:
-    """Pairs (recommendation, earlier recommendation) at or above THRESHOLD, best first."""
+    """Pairs (recommendation, earlier recommendation) at or above THRESHOLD, best first.
+    One sparse product per cycle against all earlier cycles: every pair sharing a term is scored
+    at C speed, and pairs within a cycle are never computed."""
     if len(recs) < 2:
         return {}
     vectors = _vectors([r.text for r in recs])
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for idx, vec in enumerate(vectors):
-        for term, weight in vec.items():
-            postings[term].append((idx, weight))
+    cycles = np.array([r.cycle for r in recs])
+    ids = np.array([r.id for r in recs])
     out: dict[tuple[int, int], float] = {}
-    for idx, vec in enumerate(vectors):
-        scores: dict[int, float] = defaultdict(float)
-        for term, weight in vec.items():
-            for other, other_weight in postings[term]:
-                if recs[other].cycle < recs[idx].cycle:
-                    scores[other] += weight * other_weight
-        best = sorted(((s, o) for o, s in scores.items() if s >= THRESHOLD), reverse=True)[:MAX_RELATED]
-        for score, other in best:
-            out[(recs[idx].id, recs[other].id)] = round(score, 3)
+    for cycle in np.unique(cycles)[1:]:
+        later, earlier = np.flatnonzero(cycles == cycle), np.flatnonzero(cycles < cycle)
+        scores = (vectors[later] @ vectors[earlier].T).tocoo()
+        keep = scores.data >= THRESHOLD
+        row, col = later[scores.row[keep]], earlier[scores.col[keep]]
+        score = np.round(scores.data[keep], 3)  # rounded first, so equal texts tie exactly
+        order = np.lexsort((-col, -score, row))  # per recommendation: best first, ties by later index
+        row, col, score = row[order], col[order], score[order]
+        best = np.arange(len(row)) - np.searchsorted(row, row, side="left") < MAX_RELATED
+        out.update(((int(a), int(b)), float(v))
+                   for a, b, v in zip(ids[row[best]], ids[col[best]], score[best], strict=True))
     return out
