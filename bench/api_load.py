@@ -1,4 +1,4 @@
-"""API load benchmark: recwatch and Datasette serving the same SQLite database, 16 concurrent
+"""API load benchmark: recwatch and Datasette serving the same data, 16 concurrent async httpx
 clients, a warm-up, then a fixed duration per request kind; p50/p95/p99 and requests/s.
 
 Targets (issue 10): p95 < 20 ms for filtered lists and details at 200k rows; throughput ≥ 2×
@@ -6,6 +6,14 @@ Datasette's on the equivalent queries.
 
     python bench/dataset.py --count 200000 --out /tmp/recwatch-200k.sqlite3
     python bench/api_load.py --database /tmp/recwatch-200k.sqlite3 [--duration 10]
+
+With `--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres` recwatch serves a
+fresh PostgreSQL database (created, filled with a copy of the SQLite file, dropped at the end);
+Datasette only serves SQLite, so it still serves the SQLite file.
+
+Besides latency, each line gives the CPU time per request of the server (all its processes) and
+of this load generator: on a small machine both share the same cores, so a client that costs as
+much as the server halves what the server can do, for both servers alike.
 """
 
 from __future__ import annotations
@@ -25,7 +33,26 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 CLIENTS = 16
+KINDS = ("filtered list", "detail", "full-text search", "state page")
+WORDS = ["freedom", "torture", "education", "journalists", "trafficking"]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and all its descendants (Linux /proc), in seconds."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
 def free_port() -> int:
@@ -52,7 +79,7 @@ def sample(db: Path) -> dict[str, list]:
     ids = [r[0] for r in conn.execute("SELECT id FROM recommendation ORDER BY random() LIMIT 500")]
     states = [r[0] for r in conn.execute("SELECT DISTINCT state FROM recommendation WHERE mechanism='upr' LIMIT 100")]
     conn.close()
-    return {"ids": ids, "states": states, "words": ["freedom", "torture", "education", "journalists", "trafficking"]}
+    return {"ids": ids, "states": states, "words": WORDS}
 
 
 def recwatch_requests(data: dict, rng: random.Random) -> dict[str, str]:
@@ -66,15 +93,19 @@ def recwatch_requests(data: dict, rng: random.Random) -> dict[str, str]:
 
 
 def datasette_requests(data: dict, rng: random.Random, db: str) -> dict[str, str]:
+    """The same rows and total as recwatch's answers. `_nosuggest=1`: recwatch does not suggest
+    facets, so Datasette is not asked to either (it would run a query per column)."""
     state = rng.choice(data["states"])
     return {
-        "filtered list": f"/{db}/recommendation.json?state={state}&position=noted&_size=50&_shape=objects",
+        "filtered list": f"/{db}/recommendation.json?state={state}&position=noted&_size=50&_shape=objects"
+                         "&_nosuggest=1",
         "detail": f"/{db}/recommendation/{rng.choice(data['ids'])}.json?_shape=objects",
-        "full-text search": f"/{db}/recommendation.json?_search={rng.choice(data['words'])}&_size=50&_shape=objects",
+        "full-text search": f"/{db}/recommendation.json?_search={rng.choice(data['words'])}&_size=50"
+                            "&_shape=objects&_nosuggest=1",
     }
 
 
-async def run_kind(base: str, make, kind: str, warmup: float, duration: float) -> dict:
+async def run_kind(base: str, make, kind: str, warmup: float, duration: float, server_pid: int) -> dict:
     latencies: list[float] = []
     errors = 0
     rng = random.Random(11)
@@ -89,56 +120,88 @@ async def run_kind(base: str, make, kind: str, warmup: float, duration: float) -
                     latencies.append((time.perf_counter() - t0) * 1000)
                     errors += res.status_code >= 400
         await asyncio.gather(*(worker(time.perf_counter() + warmup, False) for _ in range(CLIENTS)))
+        server_cpu, client_cpu = cpu_seconds(server_pid), time.process_time()
         t0 = time.perf_counter()
         await asyncio.gather(*(worker(t0 + duration, True) for _ in range(CLIENTS)))
         elapsed = time.perf_counter() - t0
+        server_cpu, client_cpu = cpu_seconds(server_pid) - server_cpu, time.process_time() - client_cpu
     latencies.sort()
+    n = max(len(latencies), 1)
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 2 else [0] * 99
     return {"n": len(latencies), "rps": len(latencies) / elapsed, "p50": q[49], "p95": q[94], "p99": q[98],
-            "errors": errors}
+            "errors": errors, "server_ms": server_cpu * 1000 / n, "client_ms": client_cpu * 1000 / n}
 
 
 def report(name: str, kind: str, r: dict) -> None:
     print(f"{name:10} {kind:17} {r['rps']:8.1f} req/s  p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  "
-          f"p99 {r['p99']:6.1f} ms  ({r['n']} requests, {r['errors']} errors)")
+          f"p99 {r['p99']:6.1f} ms  ({r['n']} requests, {r['errors']} errors; CPU per request: "
+          f"server {r['server_ms']:.2f} ms, client {r['client_ms']:.2f} ms)", flush=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", type=Path, required=True)
-    parser.add_argument("--duration", type=float, default=10.0)
-    parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--workers", type=int, default=2, help="recwatch web worker processes")
-    args = parser.parse_args()
-    data = sample(args.database)
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def pg_database(server_url: str, sqlite_file: Path):
+    """A context manager: a fresh PostgreSQL database holding a copy of `sqlite_file`."""
+    from bench.dataset import temporary_pg_database
+    return temporary_pg_database(server_url, sqlite_file)
+
+
+def serve_and_measure(args: argparse.Namespace, recwatch_url: str, data: dict) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECWATCH_")} | {
-        "RECWATCH_DATABASE_URL": f"sqlite:///{args.database}", "RECWATCH_RATE_LIMIT_PER_MINUTE": "0",
+        "RECWATCH_DATABASE_URL": recwatch_url, "RECWATCH_RATE_LIMIT_PER_MINUTE": "0",
         "RECWATCH_DATA_DIR": str(args.database.parent)}
     ours, theirs = free_port(), free_port()
     rec = start([sys.executable, "-m", "service", "web", "--port", str(ours), "--workers", str(args.workers)],
                 env, f"http://127.0.0.1:{ours}/healthz")
     ds = None
-    if shutil.which("datasette"):
+    if shutil.which("datasette") and not args.no_datasette:
         ds = start(["datasette", "serve", str(args.database), "-p", str(theirs), "--setting", "num_sql_threads",
-                    str(CLIENTS)], env, f"http://127.0.0.1:{theirs}/-/versions.json")
+                    str(args.datasette_threads)], env, f"http://127.0.0.1:{theirs}/-/versions.json")
     results: dict[tuple[str, str], dict] = {}
     try:
-        for kind in ("filtered list", "detail", "full-text search", "state page"):
+        for kind in args.kinds:
             results[("recwatch", kind)] = asyncio.run(run_kind(
-                f"http://127.0.0.1:{ours}", lambda rng: recwatch_requests(data, rng), kind, args.warmup, args.duration))
+                f"http://127.0.0.1:{ours}", lambda rng: recwatch_requests(data, rng), kind, args.warmup,
+                args.duration, rec.pid))
             report("recwatch", kind, results[("recwatch", kind)])
             if ds is not None and kind != "state page":
                 results[("datasette", kind)] = asyncio.run(run_kind(
                     f"http://127.0.0.1:{theirs}", lambda rng: datasette_requests(data, rng, args.database.stem),
-                    kind, args.warmup, args.duration))
+                    kind, args.warmup, args.duration, ds.pid))
                 report("datasette", kind, results[("datasette", kind)])
     finally:
         for proc in (rec, ds):
             if proc is not None:
                 proc.terminate()
                 proc.wait(timeout=30)
-    print()
-    for kind in ("filtered list", "detail", "full-text search"):
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", type=Path, required=True, help="the SQLite file (bench/dataset.py)")
+    parser.add_argument("--database-url", help="serve recwatch from a fresh PostgreSQL database on this "
+                        "server instead (a copy of --database; Datasette still serves the SQLite file)")
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--workers", type=int, default=2, help="recwatch web worker processes")
+    parser.add_argument("--datasette-threads", type=int, default=CLIENTS, help="Datasette's num_sql_threads")
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS), metavar="KIND",
+                        help=f"request kinds to measure: {', '.join(repr(k) for k in KINDS)}")
+    parser.add_argument("--no-datasette", action="store_true", help="measure recwatch only")
+    args = parser.parse_args()
+    data = sample(args.database)
+    print(f"load average before: {load_average()}  ({os.cpu_count()} CPUs)", flush=True)
+    if args.database_url:
+        with pg_database(args.database_url, args.database) as url:
+            print(f"recwatch on {url.split('@')[-1]}; Datasette on {args.database}", flush=True)
+            results = serve_and_measure(args, url, data)
+    else:
+        results = serve_and_measure(args, f"sqlite:///{args.database}", data)
+    print(f"\nload average after: {load_average()}")
+    for kind in args.kinds:
         if ("datasette", kind) in results:
             ratio = results[("recwatch", kind)]["rps"] / results[("datasette", kind)]["rps"]
             print(f"{kind:17} throughput recwatch / datasette: {ratio:.2f}x (target >= 2x); "

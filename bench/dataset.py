@@ -4,19 +4,28 @@ Setup only (the importer's own speed is measured by bench/ingest.py): rows go in
 executemany per table, then the full-text index is rebuilt.
 
     python bench/dataset.py --count 200000 --out /tmp/recwatch-200k.sqlite3
+
+A PostgreSQL copy of such a file, so both backends serve exactly the same rows and ids:
+
+    python bench/dataset.py --from-sqlite /tmp/recwatch-200k.sqlite3 \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/recwatch_bench
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from bench.generate import generate  # noqa: E402
@@ -25,6 +34,7 @@ from service import migrate  # noqa: E402
 from service.db import make_engine  # noqa: E402
 from service.models import (  # noqa: E402
     ChangeEvent,
+    metadata,
     Document,
     Recommendation,
     RecommendationTheme,
@@ -99,13 +109,75 @@ def build(url: str, count: int, seed: int = 7) -> int:
     return total
 
 
+def copy_sqlite(sqlite_file: Path, url: str) -> int:
+    """Copy every table of a (bench) SQLite database into the migrated PostgreSQL database at
+    `url`, ids included, with COPY; returns the number of recommendations."""
+    source = make_engine(f"sqlite:///{sqlite_file}")
+    target = make_engine(url)
+    tables = metadata.sorted_tables
+    with target.begin() as conn:
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    raw = target.raw_connection()
+    try:
+        with raw.driver_connection.cursor() as cur, source.connect() as src:
+            for table in tables:
+                columns = ", ".join(f'"{c.name}"' for c in table.columns)
+                with cur.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+                    for row in src.execute(select(table)).yield_per(5000):
+                        copy.write_row([json.dumps(v) if isinstance(v, dict | list) else v for v in row])
+                if "id" in table.c:
+                    cur.execute(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                                f'coalesce((SELECT max(id) FROM "{table.name}"), 0) + 1, false)')
+        raw.driver_connection.commit()
+    finally:
+        raw.close()
+    with target.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+        n = conn.execute(text("SELECT count(*) FROM recommendation")).scalar_one()
+    source.dispose()
+    target.dispose()
+    return n
+
+
+@contextmanager
+def temporary_pg_database(server_url: str, sqlite_file: Path) -> Iterator[str]:
+    """A fresh database on the PostgreSQL server of `server_url`, migrated and filled with a copy
+    of `sqlite_file`; dropped on exit. Yields its URL."""
+    name = f"recwatch_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        migrate.upgrade(url)
+        start = time.perf_counter()
+        n = copy_sqlite(sqlite_file, url)
+        print(f"{n} recommendations copied into PostgreSQL database {name} in "
+              f"{time.perf_counter() - start:.1f} s", flush=True)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=200_000)
     parser.add_argument("--out", type=Path, help="SQLite file to create")
     parser.add_argument("--database-url", help="an empty PostgreSQL database instead")
+    parser.add_argument("--from-sqlite", type=Path, help="copy this SQLite file into --database-url "
+                        "instead of generating")
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{args.out}"
+    if args.from_sqlite:
+        if not args.database_url:
+            parser.error("--from-sqlite needs --database-url")
+        migrate.upgrade(url)
+        start = time.perf_counter()
+        n = copy_sqlite(args.from_sqlite, url)
+        print(f"{n} recommendations copied into {url} in {time.perf_counter() - start:.1f} s")
+        return
     if args.out and args.out.exists():
         args.out.unlink()
     migrate.upgrade(url)
