@@ -40,6 +40,7 @@ def create_app(engine_provider: Callable[[], Engine] = get_engine,
                     "implementation, each change dated and tied to its evidence.",
     )
     settings = settings or get_settings()
+    app.state.settings = settings
     app.state.engine_provider = engine_provider
     app.state.metrics = Metrics(engine_provider)
     # Added last = outermost: headers on every answer, then limits, then access, then timing.

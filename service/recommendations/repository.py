@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlmodel import Session
 
 from scrapers.records import Implementation, Position
@@ -28,15 +28,22 @@ from service.models import (
 )
 from service.pagination import decode_cursor, encode_cursor
 from service.recommendations.schemas import Status
-from service.search import text_match
+from service.search import KeysetHint, count_matches, text_match
 
 IMPLEMENTED_VALUES = (Implementation.IMPLEMENTED.value, Implementation.PARTIALLY_IMPLEMENTED.value)
 
+# Plain table columns, not ORM attributes: filters built from them keep a statement that selects
+# columns a Core statement (no ORM compile step, no entity loading) on the API's hot reads.
+R = Recommendation.__table__.c
+RS = RecommendingState.__table__.c
+RT = RecommendationTheme.__table__.c
+TH = Theme.__table__.c
+
 SORTS: dict[str, Any] = {
-    "id": Recommendation.id,
-    "updated_at": Recommendation.updated_at,
-    "key": Recommendation.key,
-    "state": Recommendation.state,
+    "id": R.id,
+    "updated_at": R.updated_at,
+    "key": R.key,
+    "state": R.state,
 }
 
 
@@ -60,54 +67,57 @@ class RecommendationFilter:
 def status_clause(status: Status) -> ColumnElement[bool]:
     """SQL for the derived status, mirroring schemas.derive_status."""
     if status in (Status.IMPLEMENTED, Status.PARTIALLY_IMPLEMENTED):
-        return Recommendation.implementation == status.value
-    not_impl = Recommendation.implementation.not_in(IMPLEMENTED_VALUES)
+        return R.implementation == status.value
+    not_impl = R.implementation.not_in(IMPLEMENTED_VALUES)
     if status == Status.ACCEPTED:
-        return and_(not_impl, Recommendation.position.in_(
-            [Position.SUPPORTED.value, Position.PARTIALLY_SUPPORTED.value]))
+        return and_(not_impl, R.position.in_([Position.SUPPORTED.value, Position.PARTIALLY_SUPPORTED.value]))
     if status == Status.REJECTED:
-        return and_(not_impl, Recommendation.position == Position.NOTED.value)
-    return and_(not_impl, Recommendation.position == Position.PENDING.value)
+        return and_(not_impl, R.position == Position.NOTED.value)
+    return and_(not_impl, R.position == Position.PENDING.value)
 
 
-def _conditions(f: RecommendationFilter, dialect: str) -> list[ColumnElement[bool]]:
+def _conditions(f: RecommendationFilter, dialect: str, *, keyset: KeysetHint | None = None
+                ) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.state:
-        conds.append(Recommendation.state == f.state)
+        conds.append(R.state == f.state)
     if f.mechanism:
-        conds.append(Recommendation.mechanism == f.mechanism)
+        conds.append(R.mechanism == f.mechanism)
     if f.cycle is not None:
-        conds.append(Recommendation.cycle == f.cycle)
+        conds.append(R.cycle == f.cycle)
     if f.position:
-        conds.append(Recommendation.position == f.position)
+        conds.append(R.position == f.position)
     if f.implementation:
-        conds.append(Recommendation.implementation == f.implementation)
+        conds.append(R.implementation == f.implementation)
     if f.status:
         conds.append(status_clause(f.status))
     if f.review_id is not None:
-        conds.append(Recommendation.review_id == f.review_id)
+        conds.append(R.review_id == f.review_id)
     if f.recommending_state:
-        conds.append(exists().where(RecommendingState.recommendation_id == Recommendation.id,
-                                    RecommendingState.state == f.recommending_state))
+        conds.append(exists().where(RS.recommendation_id == R.id, RS.state == f.recommending_state))
     for kind, value in ((ThemeKind.THEME, f.theme), (ThemeKind.SDG, f.sdg),
                         (ThemeKind.AFFECTED, f.affected)):
         if value:
             conds.append(_tagged(kind, value))
     if f.q:
-        conds.append(text_match(dialect, f.q))
+        conds.append(text_match(dialect, f.q, keyset=keyset))
     if not f.include_sample:
-        conds.append(Recommendation.is_sample.is_(False))
+        conds.append(R.is_sample.is_(False))
     return conds
+
+
+def _only_text(f: RecommendationFilter) -> bool:
+    """True when `q` is the whole filter: the full-text index alone then answers counts and pages."""
+    return bool(f.q) and f.include_sample and f == RecommendationFilter(q=f.q)
 
 
 def _tagged(kind: ThemeKind, value: str) -> ColumnElement[bool]:
     """Tag filter: exact name, or for SDGs the goal number (`sdg=16` matches "16 - PEACE ...")."""
-    name_match = func.lower(Theme.name) == value.lower()
+    name_match = func.lower(TH.name) == value.lower()
     if kind == ThemeKind.SDG and value.strip().isdigit():
-        name_match = or_(name_match, Theme.name.startswith(f"{value.strip()} "),
-                         Theme.name.startswith(f"{value.strip()}."))
-    return exists().where(RecommendationTheme.recommendation_id == Recommendation.id,
-                          RecommendationTheme.theme_id == Theme.id, Theme.kind == kind, name_match)
+        name_match = or_(name_match, TH.name.startswith(f"{value.strip()} "),
+                         TH.name.startswith(f"{value.strip()}."))
+    return exists().where(RT.recommendation_id == R.id, RT.theme_id == TH.id, TH.kind == kind, name_match)
 
 
 def _dialect(session: Session) -> str:
@@ -115,35 +125,55 @@ def _dialect(session: Session) -> str:
 
 
 def count(session: Session, f: RecommendationFilter) -> int:
-    stmt = select(func.count()).select_from(Recommendation).where(*_conditions(f, _dialect(session)))
+    dialect = _dialect(session)
+    if _only_text(f) and (stmt := count_matches(dialect, f.q)) is not None:
+        return session.execute(stmt).scalar_one()
+    stmt = select(func.count()).select_from(Recommendation.__table__).where(*_conditions(f, dialect))
     return session.execute(stmt).scalar_one()
+
+
+def page_statement(session: Session, f: RecommendationFilter, entities: list[Any], *, sort: str,
+                   limit: int, cursor: str | None) -> Select:
+    """`entities` of one page in `sort` order (`-` prefix = descending), keyset-paginated on
+    (sort value, id); `limit + 1` rows, so the caller knows whether there is a next page."""
+    descending = sort.startswith("-")
+    column = SORTS[sort.lstrip("-")]
+    last_id = None
+    keyset: list[ColumnElement[bool]] = []
+    if cursor:
+        value, last_id = decode_cursor(cursor, 2, (None, int))
+        value = _cursor_value(column, value)
+        if column is R.id:
+            keyset.append(R.id < last_id if descending else R.id > last_id)
+        elif descending:
+            keyset.append(or_(column < value, and_(column == value, R.id < last_id)))
+        else:
+            keyset.append(or_(column > value, and_(column == value, R.id > last_id)))
+    # Text alone in id order: the page is the full-text index's next `limit + 1` matches, not
+    # every match sorted (32,000 for "freedom" at 200k rows).
+    hint = (KeysetHint(last_id, descending, limit + 1)
+            if column is R.id and _only_text(f) else None)
+    stmt = select(*entities).where(*_conditions(f, _dialect(session), keyset=hint), *keyset)
+    order = [column.desc(), R.id.desc()] if descending else [column, R.id]
+    if column is R.id:
+        order = order[:1]
+    return stmt.order_by(*order).limit(limit + 1)
+
+
+def next_cursor(rows: list[Any], limit: int, sort: str) -> tuple[list[Any], str | None]:
+    """Trim the extra row of `page_statement` and make the cursor for the next page."""
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = rows[-1]
+    return rows, encode_cursor([_plain(getattr(last, SORTS[sort.lstrip("-")].key)), last.id])
 
 
 def list_page(session: Session, f: RecommendationFilter, *, sort: str, limit: int,
               cursor: str | None) -> tuple[list[Recommendation], str | None]:
-    """One page in `sort` order (`-` prefix = descending), keyset-paginated on (sort value, id)."""
-    descending = sort.startswith("-")
-    column = SORTS[sort.lstrip("-")]
-    stmt = select(Recommendation).where(*_conditions(f, _dialect(session)))
-    if cursor:
-        value, last_id = decode_cursor(cursor, 2, (None, int))
-        value = _cursor_value(column, value)
-        if column is Recommendation.id:
-            stmt = stmt.where(Recommendation.id < last_id if descending else Recommendation.id > last_id)
-        elif descending:
-            stmt = stmt.where(or_(column < value, and_(column == value, Recommendation.id < last_id)))
-        else:
-            stmt = stmt.where(or_(column > value, and_(column == value, Recommendation.id > last_id)))
-    order = [column.desc(), Recommendation.id.desc()] if descending else [column, Recommendation.id]
-    if column is Recommendation.id:
-        order = order[:1]
-    rows = list(session.execute(stmt.order_by(*order).limit(limit + 1)).scalars())
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor([_plain(getattr(last, column.key)), last.id])
-    return rows, next_cursor
+    """One page of recommendations (ORM objects, for the dashboard and exports)."""
+    stmt = page_statement(session, f, [Recommendation], sort=sort, limit=limit, cursor=cursor)
+    return next_cursor(list(session.execute(stmt).scalars()), limit, sort)
 
 
 def _plain(value: Any) -> Any:
@@ -153,11 +183,11 @@ def _plain(value: Any) -> Any:
 def _cursor_value(column: Any, value: Any) -> Any:
     """The cursor's sort value in the column's type. The sort columns other than the id are
     non-null strings and datetimes (ISO text in the cursor); anything else is a 422, not a 500."""
-    if column is Recommendation.id:
+    if column is R.id:
         return value
     if not isinstance(value, str):
         raise InvalidParameter("cursor: not a cursor returned by this API")
-    if column is Recommendation.updated_at:
+    if column is R.updated_at:
         try:
             return datetime.fromisoformat(value)
         except ValueError as exc:

@@ -4,31 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from scrapers import countries
 from scrapers.records import Implementation, Mechanism, Position
-from service.config import Settings, get_settings
+from service.config import Settings
 from service.db import get_session
 from service.errors import InvalidParameter, NotFound
-from service.models import Document, Recommendation, RecommendingState
+from service.fastjson import JSONBytes
+from service.models import Document, Recommendation
 from service.pagination import Page, RowId
+from service.recommendations import reads
 from service.recommendations import repository as repo
 from service.recommendations.schemas import (
     ConflictOut,
     DocumentRef,
-    EvidenceProposalOut,
-    ExternalRefOut,
-    LinkOut,
     RecommendationDetail,
     RecommendationItem,
-    RecommendingStateOut,
     RelatedOut,
-    ReviewRef,
     Status,
-    StatusEventOut,
-    ThemeOut,
     derive_status,
 )
 from service.states.seed import SAMPLE_STATE
@@ -48,15 +45,6 @@ def state_code(value: str | None, name: str) -> str | None:
     if code is None:
         raise InvalidParameter(f"{name}: unknown state {value!r}; use an ISO 3166 alpha-3 code")
     return code
-
-
-def to_item(rec: Recommendation, states: list[RecommendingState]) -> RecommendationItem:
-    return RecommendationItem(
-        id=rec.id, key=rec.key, mechanism=rec.mechanism, state=rec.state, cycle=rec.cycle,
-        paragraph=rec.paragraph, text=rec.text, recommending_states=[s.state for s in states],
-        position=rec.position, implementation=rec.implementation,
-        status=derive_status(rec.position, rec.implementation), updated_at=rec.updated_at,
-        is_sample=rec.is_sample)
 
 
 def document_ref(doc: Document | None) -> DocumentRef | None:
@@ -81,9 +69,9 @@ def related_out(rec: Recommendation, similarity: float) -> RelatedOut:
 
 
 @router.get("", response_model=Page[RecommendationItem], summary="List recommendations")
-def list_recommendations(
+async def list_recommendations(
+    request: Request,
     session: Annotated[Session, Depends(get_session)],
-    settings: Annotated[Settings, Depends(get_settings)],
     state: Annotated[str | None, Query(description="State under review (ISO3 or name)")] = None,
     recommending_state: Annotated[str | None, Query(description="Recommending state")] = None,
     mechanism: Mechanism | None = None,
@@ -98,55 +86,26 @@ def list_recommendations(
     sort: SortParam = "id",
     limit: Annotated[int | None, Query(ge=1)] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
-) -> Page[RecommendationItem]:
+) -> Response:
+    settings: Settings = request.app.state.settings
     limit = min(limit or settings.page_size_default, settings.page_size_max)
     flt = repo.RecommendationFilter(
         state=state_code(state, "state"),
         recommending_state=state_code(recommending_state, "recommending_state"),
         mechanism=mechanism, cycle=cycle, position=position, implementation=implementation,
         status=status, q=q, theme=theme, sdg=sdg, affected=affected)
-    rows, next_cursor = repo.list_page(session, flt, sort=sort, limit=limit, cursor=cursor)
-    states = repo.recommending_states_for(session, [r.id for r in rows])
-    return Page(items=[to_item(r, states[r.id]) for r in rows], total=repo.count(session, flt),
-                next=next_cursor)
+    page = await run_in_threadpool(reads.list_page, session, flt, sort=sort, limit=limit, cursor=cursor)
+    return JSONBytes(page)
 
 
 @router.get("/{recommendation_id}", response_model=RecommendationDetail,
             summary="One recommendation with its status history and evidence")
-def get_recommendation(recommendation_id: RowId,
-                       session: Annotated[Session, Depends(get_session)]) -> RecommendationDetail:
-    bundle = repo.get_bundle(session, recommendation_id)
-    if bundle is None:
+async def get_recommendation(recommendation_id: RowId,
+                             session: Annotated[Session, Depends(get_session)]) -> Response:
+    body = await run_in_threadpool(reads.detail, session, recommendation_id)
+    if body is None:
         raise NotFound(f"recommendation {recommendation_id} does not exist")
-    rec, review = bundle.recommendation, bundle.review
-    item = to_item(rec, bundle.states)
-    return RecommendationDetail(
-        **item.model_dump(),
-        position_wording=rec.position_wording,
-        recommending_state_details=[
-            RecommendingStateOut(state=s.state, name=s.name_raw,
-                                 iso3=s.state if countries.state_by_iso3(s.state) else None)
-            for s in bundle.states],
-        review=ReviewRef(id=review.id, mechanism=review.mechanism, ref=review.ref, cycle=review.cycle,
-                         session=review.session, title=review.title),
-        source_document=document_ref(bundle.source_document),
-        history=[StatusEventOut(
-            id=e.id, axis=e.axis, old=e.old, new=e.new, wording=e.wording,
-            effective_on=e.effective_on, recorded_at=e.recorded_at, recorded_by=e.recorded_by,
-            evidence=e.evidence, evidence_url=e.evidence_url, document=document_ref(doc), note=e.note)
-            for e, doc in bundle.events],
-        external_refs=[ExternalRefOut(source=r.source, external_id=r.external_id, url=r.url,
-                                      match_method=r.match_method, match_confidence=r.match_confidence)
-                       for r in bundle.external_refs],
-        themes=[ThemeOut(kind=t.kind, name=t.name, source=src) for t, src in bundle.themes],
-        conflicts=[conflict_out(c, d) for c, d in bundle.conflicts],
-        related=[related_out(r, sim) for r, sim in bundle.related],
-        links=[LinkOut.model_validate(link, from_attributes=True) for link in bundle.links],
-        implementation_evidence=[EvidenceProposalOut.model_validate(e, from_attributes=True)
-                                 for e in bundle.evidence],
-        action_category=rec.action_category, addressee=rec.addressee, context=rec.context,
-        attributes=rec.attributes or {},
-        first_seen_at=rec.first_seen_at)
+    return JSONBytes(body)
 
 
 @router.get("/{recommendation_id}/related", response_model=Page[RelatedOut],

@@ -1,0 +1,160 @@
+"""The API's hot reads (filtered list, detail) as plain Core queries turned straight into JSON-ready
+dicts with the shapes of schemas.RecommendationItem and RecommendationDetail.
+
+Why not ORM objects and pydantic models as elsewhere: at 200k rows the queries themselves take
+tens of microseconds, and loading ~100 ORM instances, then validating them into response models,
+was most of a list request's time. tests/service/test_reads.py holds these dicts equal to what the
+models make of the same rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlmodel import Session
+
+from scrapers import countries
+from service.models import (
+    Document,
+    ExternalRef,
+    ImplementationEvidence,
+    PositionConflict,
+    RecommendationLink,
+    RelatedRecommendation,
+    Review,
+    StatusEvent,
+)
+from service.recommendations import repository as repo
+from service.recommendations.repository import RS, RT, TH, R, RecommendationFilter
+from service.recommendations.schemas import derive_status
+
+D = Document.__table__.c
+RV = Review.__table__.c
+SE = StatusEvent.__table__.c
+XR = ExternalRef.__table__.c
+PC = PositionConflict.__table__.c
+RR = RelatedRecommendation.__table__.c
+LK = RecommendationLink.__table__.c
+IE = ImplementationEvidence.__table__.c
+
+ITEM_COLUMNS = [R.id, R.key, R.mechanism, R.state, R.cycle, R.paragraph, R.text, R.position,
+                R.implementation, R.updated_at, R.is_sample]
+DOC_COLUMNS = [D.id.label("doc_id"), D.symbol.label("doc_symbol"), D.kind.label("doc_kind"),
+               D.url.label("doc_url"), D.published_on.label("doc_published_on")]
+
+
+def _item(row: Row, recommending: list[str]) -> dict[str, Any]:
+    return {"id": row.id, "key": row.key, "mechanism": row.mechanism, "state": row.state, "cycle": row.cycle,
+            "paragraph": row.paragraph, "text": row.text, "recommending_states": recommending,
+            "position": row.position, "implementation": row.implementation,
+            "status": derive_status(row.position, row.implementation).value, "updated_at": row.updated_at,
+            "is_sample": row.is_sample}
+
+
+def _doc(row: Row) -> dict[str, Any] | None:
+    if row.doc_id is None:
+        return None
+    return {"id": row.doc_id, "symbol": row.doc_symbol, "kind": row.doc_kind, "url": row.doc_url,
+            "published_on": row.doc_published_on, "download_url": f"/api/v1/documents/{row.doc_id}/raw"}
+
+
+def recommenders(session: Session, ids: list[int]) -> dict[int, list[Row]]:
+    """(state, name_raw) of every recommending state of `ids`, in order, in one query."""
+    out: dict[int, list[Row]] = {i: [] for i in ids}
+    if ids:
+        for row in session.execute(select(RS.recommendation_id, RS.state, RS.name_raw)
+                                   .where(RS.recommendation_id.in_(ids))
+                                   .order_by(RS.recommendation_id, RS.position)):
+            out[row.recommendation_id].append(row)
+    return out
+
+
+def list_page(session: Session, flt: RecommendationFilter, *, sort: str, limit: int,
+              cursor: str | None) -> dict[str, Any]:
+    """`{items, total, next}` of /recommendations: three queries whatever the page holds."""
+    stmt = repo.page_statement(session, flt, ITEM_COLUMNS, sort=sort, limit=limit, cursor=cursor)
+    rows, next_cursor = repo.next_cursor(session.execute(stmt).all(), limit, sort)
+    states = recommenders(session, [r.id for r in rows])
+    return {"items": [_item(r, [s.state for s in states[r.id]]) for r in rows],
+            "total": repo.count(session, flt), "next": next_cursor}
+
+
+def detail(session: Session, recommendation_id: int) -> dict[str, Any] | None:
+    """One recommendation with its evidence trail, as RecommendationDetail; None if unknown."""
+    rec = session.execute(
+        select(*ITEM_COLUMNS, R.position_wording, R.action_category, R.addressee, R.context, R.attributes,
+               R.first_seen_at, RV.id.label("review_id"), RV.mechanism.label("review_mechanism"),
+               RV.ref.label("review_ref"), RV.cycle.label("review_cycle"), RV.session.label("review_session"),
+               RV.title.label("review_title"), *DOC_COLUMNS)
+        .join(Review.__table__, RV.id == R.review_id).outerjoin(Document.__table__, D.id == R.source_document_id)
+        .where(R.id == recommendation_id)).first()
+    if rec is None:
+        return None
+    states = recommenders(session, [rec.id])[rec.id]
+    out = _item(rec, [s.state for s in states])
+    out |= {
+        "position_wording": rec.position_wording,
+        "recommending_state_details": [
+            {"state": s.state, "name": s.name_raw, "iso3": s.state if countries.state_by_iso3(s.state) else None}
+            for s in states],
+        "review": {"id": rec.review_id, "mechanism": rec.review_mechanism, "ref": rec.review_ref,
+                   "cycle": rec.review_cycle, "session": rec.review_session, "title": rec.review_title},
+        "source_document": _doc(rec),
+        "history": _history(session, rec.id),
+        "external_refs": [dict(r._mapping) for r in session.execute(
+            select(XR.source, XR.external_id, XR.url, XR.match_method, XR.match_confidence)
+            .where(XR.recommendation_id == rec.id).order_by(XR.id))],
+        "themes": [dict(r._mapping) for r in session.execute(
+            select(TH.kind, TH.name, RT.source).join(RT.theme_id.table, RT.theme_id == TH.id)
+            .where(RT.recommendation_id == rec.id).order_by(TH.kind, TH.name))],
+        "conflicts": conflicts(session, rec.id),
+        "related": related(session, rec.id),
+        "links": [dict(r._mapping) for r in session.execute(
+            select(LK.role, LK.title, LK.reference, LK.effective_on, LK.url, LK.document_id)
+            .where(LK.recommendation_id == rec.id).order_by(LK.effective_on, LK.id))],
+        "implementation_evidence": [dict(r._mapping) for r in session.execute(
+            select(IE.id, IE.implementation, IE.wording, IE.evidence, IE.evidence_url, IE.effective_on,
+                   IE.document_id, IE.status, IE.decided_by)
+            .where(IE.recommendation_id == rec.id).order_by(IE.id))],
+        "action_category": rec.action_category, "addressee": rec.addressee, "context": rec.context,
+        "attributes": rec.attributes or {}, "first_seen_at": rec.first_seen_at,
+    }
+    return out
+
+
+def _history(session: Session, recommendation_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(SE.id, SE.axis, SE.old, SE.new, SE.wording, SE.effective_on, SE.recorded_at, SE.recorded_by,
+               SE.evidence, SE.evidence_url, SE.note, *DOC_COLUMNS)
+        .outerjoin(Document.__table__, SE.document_id == D.id)
+        .where(SE.recommendation_id == recommendation_id)
+        .order_by(SE.effective_on.is_(None).desc(), SE.effective_on, SE.id))
+    return [{"id": e.id, "axis": e.axis, "old": e.old, "new": e.new, "wording": e.wording,
+             "effective_on": e.effective_on, "recorded_at": e.recorded_at, "recorded_by": e.recorded_by,
+             "evidence": e.evidence, "evidence_url": e.evidence_url, "document": _doc(e), "note": e.note}
+            for e in rows]
+
+
+def conflicts(session: Session, recommendation_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(PC.id, PC.recommendation_id, PC.current_position, PC.current_source, PC.claimed_position,
+               PC.claimed_source, PC.claimed_wording, PC.claimed_evidence, PC.detected_at, *DOC_COLUMNS)
+        .outerjoin(Document.__table__, PC.claimed_document_id == D.id)
+        .where(PC.recommendation_id == recommendation_id).order_by(PC.id).limit(500))
+    return [{"id": c.id, "recommendation_id": c.recommendation_id, "current_position": c.current_position,
+             "current_source": c.current_source, "claimed_position": c.claimed_position,
+             "claimed_source": c.claimed_source, "claimed_wording": c.claimed_wording,
+             "claimed_evidence": c.claimed_evidence, "claimed_document": _doc(c), "detected_at": c.detected_at}
+            for c in rows]
+
+
+def related(session: Session, recommendation_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(R.id, R.key, R.cycle, R.paragraph, R.text, R.position, R.implementation, RR.similarity)
+        .join(RR.related_id.table, RR.related_id == R.id).where(RR.recommendation_id == recommendation_id)
+        .order_by(RR.similarity.desc(), R.id))
+    return [{"id": r.id, "key": r.key, "cycle": r.cycle, "paragraph": r.paragraph, "text": r.text,
+             "position": r.position, "implementation": r.implementation,
+             "status": derive_status(r.position, r.implementation).value, "similarity": r.similarity}
+            for r in rows]
