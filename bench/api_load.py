@@ -94,14 +94,16 @@ def recwatch_requests(data: dict, rng: random.Random) -> dict[str, str]:
 
 def datasette_requests(data: dict, rng: random.Random, db: str) -> dict[str, str]:
     """The same rows and total as recwatch's answers. `_nosuggest=1`: recwatch does not suggest
-    facets, so Datasette is not asked to either (it would run a query per column)."""
+    facets, so Datasette is not asked to either (it would run a query per column). `_fts_table`:
+    Datasette does not detect an FTS5 table declared with content='...' in single quotes, and
+    without it ignores `_search` (it would list the whole table)."""
     state = rng.choice(data["states"])
     return {
         "filtered list": f"/{db}/recommendation.json?state={state}&position=noted&_size=50&_shape=objects"
                          "&_nosuggest=1",
         "detail": f"/{db}/recommendation/{rng.choice(data['ids'])}.json?_shape=objects",
         "full-text search": f"/{db}/recommendation.json?_search={rng.choice(data['words'])}&_size=50"
-                            "&_shape=objects&_nosuggest=1",
+                            "&_shape=objects&_nosuggest=1&_fts_table=recommendation_fts&_fts_pk=id",
     }
 
 
