@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +9,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from service.models import ChangeEvent, Document, Recommendation
+from service.models.history import new_event_id
 from service.models._common import utcnow
 
 
@@ -75,8 +75,8 @@ def emit_created_many(session: Session, recs: list[Mapping[str, Any]], document:
     if not recs:
         return 0
     now, evidence = utcnow(), document_summary(document)
-    session.execute(insert(ChangeEvent), [{
-        "event_id": str(uuid.uuid4()), "type": EventType.RECOMMENDATION_CREATED, "state": r["state"],
+    session.execute(insert(ChangeEvent.__table__), [{
+        "event_id": new_event_id(), "type": EventType.RECOMMENDATION_CREATED, "state": r["state"],
         "mechanism": r["mechanism"], "recommendation_id": r["id"], "baseline": baseline, "created_at": now,
         "payload": {"recommendation": recommendation_summary(r), "evidence": evidence}} for r in recs])
     return len(recs)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
 from scrapers.records import (
@@ -26,6 +26,7 @@ from scrapers.records import (
 from service.ingest import events, preload, themes, timeline
 from service.ingest.changes import StoredSnapshot, diff
 from service.ingest.positions import Claim, claim_position, source_rank
+from service.ingest.preload import StoredRecommendation
 from service.ingest.reviews import ReviewCache, get_or_create_document
 from service.models import (
     Axis,
@@ -110,8 +111,7 @@ def _insert_new(ctx: _Import, records: list[ScrapedRecommendation], reviews: Rev
         "source_document_id": doc.id, "is_sample": doc.is_sample, "action_category": s.action_category,
         "addressee": s.addressee, "context": s.context, "attributes": dict(s.attributes),
         "first_seen_at": now, "updated_at": now} for s in records]
-    ids = session.execute(insert(Recommendation).returning(Recommendation.id, sort_by_parameter_order=True),
-                          rows).scalars().all()
+    ids = _insert_recommendations(session, rows)
     states, refs, positions, tags = [], [], [], []
     for scraped, row, rec_id in zip(records, rows, ids, strict=True):
         row["id"] = rec_id
@@ -134,12 +134,24 @@ def _insert_new(ctx: _Import, records: list[ScrapedRecommendation], reviews: Rev
     for model, values in ((RecommendingState, states), (ExternalRef, refs), (StatusEvent, positions),
                           (RecommendationTheme, tags)):
         if values:
-            session.execute(insert(model), values)
+            session.execute(insert(model.__table__), values)
     ctx.result.events += events.emit_created_many(session, rows, doc, baseline=ctx.baseline)
     ctx.result.inserted += len(rows)
 
 
-def _update_existing(ctx: _Import, rec: Recommendation, scraped: ScrapedRecommendation) -> None:
+def _insert_recommendations(session: Session, rows: list[dict]) -> list[int]:
+    """Insert the rows and return their ids in order. One executemany, then one look-up by the
+    unique natural key: RETURNING in parameter order would send one statement per row on SQLite."""
+    table = Recommendation.__table__  # Core statements: no ORM bookkeeping per row
+    session.execute(insert(table), rows)
+    ids: dict[str, int] = {}
+    for part in preload.chunks([row["key"] for row in rows]):
+        ids.update((key, rec_id) for key, rec_id in session.execute(
+            select(table.c.key, table.c.id).where(table.c.key.in_(part))))
+    return [ids[row["key"]] for row in rows]
+
+
+def _update_existing(ctx: _Import, rec: StoredRecommendation, scraped: ScrapedRecommendation) -> None:
     changed = _update_fields(ctx, rec, scraped)
     changed = _update_attributes(rec, scraped) or changed
     outcome = claim_position(ctx.session, rec, _claim_of(scraped), ctx.doc, recorded_by=ctx.recorded_by,
@@ -195,12 +207,12 @@ def _write_states(session: Session, rec_id: int, scraped: ScrapedRecommendation)
         session.add(RecommendingState(**row))
 
 
-def _update_fields(ctx: _Import, rec: Recommendation, scraped: ScrapedRecommendation) -> bool:
+def _update_fields(ctx: _Import, rec: StoredRecommendation, scraped: ScrapedRecommendation) -> bool:
     if not _may_rewrite(ctx, rec):
         return False
     stored = ctx.known.states[rec.id]
     wanted = scraped.model_copy(update={"recommending_states": list(dict.fromkeys(scraped.recommending_states))})
-    change = diff(StoredSnapshot(rec.text_sha256, tuple(s.state for s in stored)), wanted)
+    change = diff(StoredSnapshot(rec.text_sha256, tuple(stored)), wanted)
     if change.text_changed:
         old_text = rec.text
         rec.text, rec.text_sha256, rec.source_document_id = scraped.text, text_sha256(scraped.text), ctx.doc.id
@@ -208,9 +220,8 @@ def _update_fields(ctx: _Import, rec: Recommendation, scraped: ScrapedRecommenda
                                    document=ctx.doc, baseline=ctx.baseline)
         ctx.result.events += 1
     if change.states_changed:
-        for row in stored:
-            ctx.session.delete(row)
-        ctx.session.flush()
+        table = RecommendingState.__table__
+        ctx.session.execute(delete(table).where(table.c.recommendation_id == rec.id))
         _write_states(ctx.session, rec.id, wanted)
     return change.any
 
@@ -220,7 +231,7 @@ def _claim_of(scraped: ScrapedRecommendation) -> Claim:
                  evidence=scraped.evidence, effective_on=scraped.effective_on)
 
 
-def _may_rewrite(ctx: _Import, rec: Recommendation) -> bool:
+def _may_rewrite(ctx: _Import, rec: StoredRecommendation) -> bool:
     """Wording and states come from the best source seen: a thematic list or UPR Info entry
     never rewrites the text printed in the UN report."""
     if rec.source_document_id is None or rec.source_document_id == ctx.doc.id:
@@ -242,7 +253,7 @@ def _attach_external_ids(ctx: _Import, rec_id: int, scraped: ScrapedRecommendati
     return added
 
 
-def _update_attributes(rec: Recommendation, scraped: ScrapedRecommendation) -> bool:
+def _update_attributes(rec: StoredRecommendation, scraped: ScrapedRecommendation) -> bool:
     """Source codes (supervision track, case status) and context follow the latest document."""
     changed = False
     if scraped.attributes and dict(scraped.attributes) != (rec.attributes or {}):

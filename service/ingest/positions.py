@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from scrapers.records import DocumentKind, Position
 from service.ingest import events
+from service.ingest.preload import StoredRecommendation
 from service.models import Axis, Document, PositionConflict, Recommendation, StatusEvent
 
 SOURCE_RANK = {
@@ -62,7 +63,7 @@ def in_force_of(events: list[StatusEvent]) -> StatusEvent | None:
                                       e.effective_on or date.min, e.id or 0))
 
 
-def claim_position(session: Session, rec: Recommendation, claim: Claim, doc: Document, *,
+def claim_position(session: Session, rec: Recommendation | StoredRecommendation, claim: Claim, doc: Document, *,
                    recorded_by: str, created: bool, baseline: bool, events_so_far: list[StatusEvent],
                    conflicts: list[PositionConflict]) -> ClaimOutcome:
     """Apply `doc`'s claim to `rec` once; idempotent per (recommendation, document).
@@ -105,7 +106,7 @@ def _wins(claim: Claim, kind: str, current: StatusEvent) -> bool:
     return source_rank(kind) >= source_rank(current.source_kind)
 
 
-def _record_conflict(session: Session, rec: Recommendation, current: StatusEvent, claim: Claim,
+def _record_conflict(session: Session, rec: Recommendation | StoredRecommendation, current: StatusEvent, claim: Claim,
                      doc: Document, conflicts: list[PositionConflict]) -> bool:
     if claim.position == Position.PENDING:
         return False  # "pending" disagrees with nothing: it only defers
@@ -122,7 +123,7 @@ def _record_conflict(session: Session, rec: Recommendation, current: StatusEvent
     return True
 
 
-def _record_superseded(session: Session, rec: Recommendation, current: StatusEvent, claim: Claim,
+def _record_superseded(session: Session, rec: Recommendation | StoredRecommendation, current: StatusEvent, claim: Claim,
                        doc: Document, conflicts: list[PositionConflict]) -> bool:
     """An outranking source arrived after a weaker one said otherwise: keep the disagreement."""
     if current.document_id is None or any(c.claimed_document_id == current.document_id for c in conflicts):

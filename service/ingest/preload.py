@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -29,12 +30,39 @@ def chunks(values: list, size: int = CHUNK) -> Iterator[list]:
         yield values[start:start + size]
 
 
+class StoredRecommendation:
+    """A stored recommendation read as a plain row; its ORM object is loaded only when the import
+    writes to it. A re-import reads every record and changes few: rows cost a fraction of ORM
+    objects, and the code that compares and writes reads both the same way."""
+
+    __slots__ = ("_session", "_row", "_orm")
+
+    def __init__(self, session: Session, row: Any) -> None:
+        object.__setattr__(self, "_session", session)
+        object.__setattr__(self, "_row", row)
+        object.__setattr__(self, "_orm", None)
+
+    def orm(self) -> Recommendation:
+        if self._orm is None:
+            object.__setattr__(self, "_orm", self._session.get(Recommendation, self._row.id))
+        return self._orm
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._orm if self._orm is not None else self._row, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.orm(), name, value)
+
+
 @dataclass
 class Known:
-    recs: dict[str, Recommendation] = field(default_factory=dict)
-    states: dict[int, list[RecommendingState]] = field(default_factory=lambda: defaultdict(list))
-    position_events: dict[int, list[StatusEvent]] = field(default_factory=lambda: defaultdict(list))
-    conflicts: dict[int, list[PositionConflict]] = field(default_factory=lambda: defaultdict(list))
+    """What is stored, by recommendation id. Events and conflicts are rows with the model's
+    attribute names; claims made during the import append ORM objects beside them."""
+
+    recs: dict[str, StoredRecommendation] = field(default_factory=dict)
+    states: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    position_events: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    conflicts: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
     theme_ids: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     refs: dict[int, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     document_kinds: dict[int, str] = field(default_factory=dict)
@@ -42,20 +70,22 @@ class Known:
 
 def load(session: Session, keys: Iterable[str]) -> Known:
     known = Known()
+    table = Recommendation.__table__
     for part in chunks(sorted(set(keys))):
-        for rec in session.execute(select(Recommendation).where(Recommendation.key.in_(part))).scalars():
-            known.recs[rec.key] = rec
+        for row in session.execute(select(table).where(table.c.key.in_(part))):
+            known.recs[row.key] = StoredRecommendation(session, row)
     ids = [rec.id for rec in known.recs.values()]
+    states, events, conflicts = RecommendingState.__table__, StatusEvent.__table__, PositionConflict.__table__
     for part in chunks(ids):
-        for row in session.execute(select(RecommendingState).where(RecommendingState.recommendation_id.in_(part))
-                                   .order_by(RecommendingState.position)).scalars():
-            known.states[row.recommendation_id].append(row)
-        for event in session.execute(select(StatusEvent).where(
-                StatusEvent.recommendation_id.in_(part), StatusEvent.axis == Axis.POSITION)
-                .order_by(StatusEvent.id)).scalars():
+        # Plain rows, not ORM objects: read-only here, and a re-import reads one per record.
+        for row in session.execute(select(states.c.recommendation_id, states.c.state)
+                                   .where(states.c.recommendation_id.in_(part)).order_by(states.c.position)):
+            known.states[row.recommendation_id].append(row.state)
+        for event in session.execute(select(events).where(events.c.recommendation_id.in_(part),
+                                                          events.c.axis == Axis.POSITION.value)
+                                     .order_by(events.c.id)):
             known.position_events[event.recommendation_id].append(event)
-        for conflict in session.execute(select(PositionConflict).where(
-                PositionConflict.recommendation_id.in_(part))).scalars():
+        for conflict in session.execute(select(conflicts).where(conflicts.c.recommendation_id.in_(part))):
             known.conflicts[conflict.recommendation_id].append(conflict)
         for rec_id, theme_id in session.execute(select(RecommendationTheme.recommendation_id,
                                                        RecommendationTheme.theme_id)
