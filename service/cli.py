@@ -129,16 +129,13 @@ def web(host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.
         port: Annotated[int, typer.Option(help="TCP port")] = 8000,
         workers: Annotated[int, typer.Option(help="Web worker processes")] = 1) -> None:
     """The stateless web server only (scale-out on PostgreSQL); run `recwatch worker` beside it."""
-    import uvicorn
-
-    from service import logs
+    from service import logs, webserver
 
     logs.configure()
     if not migrate.is_current(get_engine()):
         say("the database is not at the newest migration: run `recwatch db upgrade`")
         raise typer.Exit(1)
-    uvicorn.run("service.main:create_app", factory=True, host=host, port=port, workers=workers,
-                log_config=None)
+    webserver.serve(host, port, workers)
 
 
 @app.command()
