@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from scrapers import countries
@@ -68,6 +67,12 @@ def related_out(rec: Recommendation, similarity: float) -> RelatedOut:
                       status=derive_status(rec.position, rec.implementation), similarity=similarity)
 
 
+# The list and the detail run their queries on the event loop, not in the thread pool: they are
+# a few indexed reads (a millisecond in all), and handing each request to a thread and back cost
+# a third of a worker's CPU under load (the GIL lets one thread run Python at a time anyway).
+# Several worker processes (`recwatch web --workers N`) are what serve requests in parallel.
+
+
 @router.get("", response_model=Page[RecommendationItem], summary="List recommendations")
 async def list_recommendations(
     request: Request,
@@ -94,15 +99,14 @@ async def list_recommendations(
         recommending_state=state_code(recommending_state, "recommending_state"),
         mechanism=mechanism, cycle=cycle, position=position, implementation=implementation,
         status=status, q=q, theme=theme, sdg=sdg, affected=affected)
-    page = await run_in_threadpool(reads.list_page, session, flt, sort=sort, limit=limit, cursor=cursor)
-    return JSONBytes(page)
+    return JSONBytes(reads.list_page(session, flt, sort=sort, limit=limit, cursor=cursor))
 
 
 @router.get("/{recommendation_id}", response_model=RecommendationDetail,
             summary="One recommendation with its status history and evidence")
 async def get_recommendation(recommendation_id: RowId,
                              session: Annotated[Session, Depends(get_session)]) -> Response:
-    body = await run_in_threadpool(reads.detail, session, recommendation_id)
+    body = reads.detail(session, recommendation_id)
     if body is None:
         raise NotFound(f"recommendation {recommendation_id} does not exist")
     return JSONBytes(body)

@@ -83,7 +83,13 @@ def _by_position(pairs: dict[tuple[str, str], int]) -> dict[str, int]:
 
 
 @router.get("/{iso3}", response_model=StateDetail, summary="One state with its reviews")
-def get_state(iso3: str, session: Annotated[Session, Depends(get_session)]) -> StateDetail:
+async def get_state(iso3: str, session: Annotated[Session, Depends(get_session)]) -> StateDetail:
+    """On the event loop, like the recommendation list and detail (see recommendations/routes.py):
+    three indexed reads, the counts from the aggregate cache."""
+    return _state_detail(session, iso3)
+
+
+def _state_detail(session: Session, iso3: str) -> StateDetail:
     state = session.execute(select(State).where(State.iso3 == iso3.upper())).scalar_one_or_none()
     if state is None:
         raise NotFound(f"state {iso3!r} is not known; use an ISO 3166 alpha-3 code")
