@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlmodel import Session
 
 from scrapers.records import Implementation, Position
+from service.aggregates import AggregateCache
 from service.errors import InvalidParameter
 from service.models import (
     Document,
@@ -124,7 +125,21 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+# Counts of text searches, invalidated by change events like the other aggregates. Only those:
+# counting every match of a common word is the one expensive count (PostgreSQL: 26 ms for
+# "freedom" at 200k rows, a bitmap heap scan over 32,000 rows; SQLite's index alone: 1 ms),
+# while the page of results is always read fresh. Its own cache, so that many distinct searches
+# cannot evict the state and dashboard aggregates.
+TEXT_COUNTS = AggregateCache()
+
+
 def count(session: Session, f: RecommendationFilter) -> int:
+    if f.q:
+        return TEXT_COUNTS.get(session, ("text-count", *astuple(f)), lambda: _count(session, f))
+    return _count(session, f)
+
+
+def _count(session: Session, f: RecommendationFilter) -> int:
     dialect = _dialect(session)
     if _only_text(f) and (stmt := count_matches(dialect, f.q)) is not None:
         return session.execute(stmt).scalar_one()

@@ -73,3 +73,14 @@ def test_cached_state_counts_follow_every_change(client, engine):
     _load(engine, 2, cycle=2)
     body = client.get("/api/v1/states/AZE").json()
     assert body["recommendations"] == 5 and len(body["reviews"]) == 2
+
+
+def test_cached_text_counts_follow_every_change(client, engine):
+    _load(engine, 3, cycle=1)
+    assert client.get("/api/v1/recommendations", params={"q": "freedom"}).json()["total"] == 3
+    assert client.get("/api/v1/recommendations", params={"q": "freedom"}).json()["total"] == 3  # cached
+    _load(engine, 2, cycle=2)
+    body = client.get("/api/v1/recommendations", params={"q": "freedom"}).json()
+    assert body["total"] == 5 and len(body["items"]) == 5
+    noted = client.get("/api/v1/recommendations", params={"q": "freedom", "position": "noted"}).json()
+    assert noted["total"] == len(noted["items"]) == 4
