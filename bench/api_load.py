@@ -189,7 +189,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--workers", type=int, default=2, help="recwatch web worker processes")
-    parser.add_argument("--datasette-threads", type=int, default=CLIENTS, help="Datasette's num_sql_threads")
+    parser.add_argument("--datasette-threads", type=int, default=3,
+                        help="Datasette's num_sql_threads (its default, 3: measured with 16 it spent twice "
+                             "the CPU per filtered list, its threads contending for the GIL)")
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS), metavar="KIND",
                         help=f"request kinds to measure: {', '.join(repr(k) for k in KINDS)}")
     parser.add_argument("--no-datasette", action="store_true", help="measure recwatch only")
