@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import ARRAY, BigInteger, Row, any_, bindparam, select
 from sqlmodel import Session
 
 from scrapers import countries
@@ -79,16 +79,20 @@ def _doc(row: Row) -> dict[str, Any] | None:
             "published_on": row.doc_published_on, "download_url": f"/api/v1/documents/{row.doc_id}/raw"}
 
 
-_RECOMMENDER_CODES = (select(RS.recommendation_id, RS.state)
-                      .where(RS.recommendation_id.in_(bindparam("ids", expanding=True)))
-                      .order_by(RS.recommendation_id, RS.position))
+_CODES = select(RS.recommendation_id, RS.state).order_by(RS.recommendation_id, RS.position)
+# PostgreSQL takes the page's ids as one array parameter: an expanding IN renders and sends 50.
+_RECOMMENDER_CODES = {
+    "postgresql": _CODES.where(RS.recommendation_id == any_(bindparam("ids", type_=ARRAY(BigInteger)))),
+    "sqlite": _CODES.where(RS.recommendation_id.in_(bindparam("ids", expanding=True))),
+}
 
 
 def recommender_codes(session: Session, ids: list[int]) -> dict[int, list[str]]:
     """The recommending states of every recommendation in `ids`, in order, in one query."""
     out: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
-        for recommendation_id, state in session.execute(_RECOMMENDER_CODES, {"ids": ids}):
+        stmt = _RECOMMENDER_CODES.get(session.get_bind().dialect.name, _RECOMMENDER_CODES["sqlite"])
+        for recommendation_id, state in session.execute(stmt, {"ids": ids}):
             out[recommendation_id].append(state)
     return out
 
