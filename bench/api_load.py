@@ -108,25 +108,36 @@ def datasette_requests(data: dict, rng: random.Random, db: str) -> dict[str, str
 
 
 async def run_kind(base: str, make, kind: str, warmup: float, duration: float, server_pid: int) -> dict:
+    """16 clients, each its own httpx.AsyncClient with one keep-alive connection. One shared
+    client with 16 connections costs several times the CPU per request: httpcore's pool checks
+    every connection (a poll() and a getpeername() each) on every request, and on a small
+    machine that load generator then took the CPU the servers were being measured on."""
     latencies: list[float] = []
     errors = 0
     rng = random.Random(11)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=CLIENTS)) as client:
-        async def worker(stop_at: float, record: bool) -> None:
-            nonlocal errors
-            while time.perf_counter() < stop_at:
-                url = make(rng)[kind]
-                t0 = time.perf_counter()
-                res = await client.get(url)
-                if record:
-                    latencies.append((time.perf_counter() - t0) * 1000)
-                    errors += res.status_code >= 400
-        await asyncio.gather(*(worker(time.perf_counter() + warmup, False) for _ in range(CLIENTS)))
+    clients = [httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1))
+               for _ in range(CLIENTS)]
+
+    async def worker(client: httpx.AsyncClient, stop_at: float, record: bool) -> None:
+        nonlocal errors
+        while time.perf_counter() < stop_at:
+            url = make(rng)[kind]
+            t0 = time.perf_counter()
+            res = await client.get(url)
+            if record:
+                latencies.append((time.perf_counter() - t0) * 1000)
+                errors += res.status_code >= 400
+
+    try:
+        await asyncio.gather(*(worker(c, time.perf_counter() + warmup, False) for c in clients))
         server_cpu, client_cpu = cpu_seconds(server_pid), time.process_time()
         t0 = time.perf_counter()
-        await asyncio.gather(*(worker(t0 + duration, True) for _ in range(CLIENTS)))
+        await asyncio.gather(*(worker(c, t0 + duration, True) for c in clients))
         elapsed = time.perf_counter() - t0
         server_cpu, client_cpu = cpu_seconds(server_pid) - server_cpu, time.process_time() - client_cpu
+    finally:
+        for client in clients:
+            await client.aclose()
     latencies.sort()
     n = max(len(latencies), 1)
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 2 else [0] * 99
