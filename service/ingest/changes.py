@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scrapers.records import ScrapedRecommendation, text_sha256
+from scrapers.records import text_sha256
 
 
 @dataclass(frozen=True)
@@ -24,14 +24,14 @@ class RecommendationDiff:
         return self.text_changed or self.states_changed
 
 
-def diff(stored: StoredSnapshot, scraped: ScrapedRecommendation) -> RecommendationDiff:
+def diff(stored: StoredSnapshot, text: str, recommending_states: tuple[str, ...]) -> RecommendationDiff:
     """Compare wording by normalised hash (reflowed text is not a change) and the state list."""
     result = RecommendationDiff()
-    new_hash = text_sha256(scraped.text)
+    new_hash = text_sha256(text)
     if new_hash != stored.text_sha256:
         result.text_changed = True
         result.fields["text_sha256"] = (stored.text_sha256, new_hash)
-    new_states = tuple(scraped.recommending_states)
+    new_states = recommending_states
     if new_states != stored.recommending_states:
         result.states_changed = True
         result.fields["recommending_states"] = (stored.recommending_states, new_states)

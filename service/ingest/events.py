@@ -9,8 +9,8 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from service.models import ChangeEvent, Document, Recommendation
-from service.models.history import new_event_id
 from service.models._common import utcnow
+from service.models.history import new_event_id
 
 
 class EventType:

@@ -23,7 +23,7 @@ from scrapers.records import (
     ScrapedRecommendation,
     text_sha256,
 )
-from service.ingest import events, preload, themes, timeline
+from service.ingest import events, preload, statistics, themes, timeline
 from service.ingest.changes import StoredSnapshot, diff
 from service.ingest.positions import Claim, claim_position, source_rank
 from service.ingest.preload import StoredRecommendation
@@ -75,6 +75,7 @@ def import_parsed(session: Session, parsed: ParsedDocument, *, recorded_by: str,
                   baseline: bool = False) -> ImportResult:
     """Write `parsed` in the caller's transaction; the raw bytes must already be archived."""
     result = ImportResult()
+    statistics.refresh_if_grown(session)
     doc, result.document_new = get_or_create_document(session, parsed.document)
     result.document_id = doc.id
     if result.document_new:
@@ -211,8 +212,8 @@ def _update_fields(ctx: _Import, rec: StoredRecommendation, scraped: ScrapedReco
     if not _may_rewrite(ctx, rec):
         return False
     stored = ctx.known.states[rec.id]
-    wanted = scraped.model_copy(update={"recommending_states": list(dict.fromkeys(scraped.recommending_states))})
-    change = diff(StoredSnapshot(rec.text_sha256, tuple(stored)), wanted)
+    change = diff(StoredSnapshot(rec.text_sha256, tuple(stored)), scraped.text,
+                  tuple(dict.fromkeys(scraped.recommending_states)))
     if change.text_changed:
         old_text = rec.text
         rec.text, rec.text_sha256, rec.source_document_id = scraped.text, text_sha256(scraped.text), ctx.doc.id
@@ -222,7 +223,7 @@ def _update_fields(ctx: _Import, rec: StoredRecommendation, scraped: ScrapedReco
     if change.states_changed:
         table = RecommendingState.__table__
         ctx.session.execute(delete(table).where(table.c.recommendation_id == rec.id))
-        _write_states(ctx.session, rec.id, wanted)
+        _write_states(ctx.session, rec.id, scraped)  # deduplicated there, names kept in step
     return change.any
 
 

@@ -3,11 +3,13 @@ queries (not several per record): the importer then compares in memory and write
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import ARRAY, ColumnElement, String, any_, bindparam, func
 from sqlmodel import Session, select
 
 from service.models import (
@@ -25,6 +27,16 @@ from service.models import (
 CHUNK = 500  # IN-list size: well inside SQLite's and PostgreSQL's parameter limits
 
 
+def in_values(session: Session, column: ColumnElement, values: list) -> ColumnElement[bool]:
+    """`column IN (values)` with the whole list bound as one parameter: a JSON array read by
+    json_each on SQLite, an array on PostgreSQL. The statement is then the same for any list,
+    compiled once, instead of rendering and binding hundreds of placeholders per query."""
+    if session.get_bind().dialect.name == "sqlite":
+        listed = func.json_each(bindparam(None, json.dumps(values), type_=String)).table_valued("value")
+        return column.in_(select(listed.c.value))
+    return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+
+
 def chunks(values: list, size: int = CHUNK) -> Iterator[list]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
@@ -35,7 +47,7 @@ class StoredRecommendation:
     writes to it. A re-import reads every record and changes few: rows cost a fraction of ORM
     objects, and the code that compares and writes reads both the same way."""
 
-    __slots__ = ("_session", "_row", "_orm")
+    __slots__ = ("_orm", "_row", "_session")
 
     def __init__(self, session: Session, row: Any) -> None:
         object.__setattr__(self, "_session", session)
@@ -72,28 +84,30 @@ def load(session: Session, keys: Iterable[str]) -> Known:
     known = Known()
     table = Recommendation.__table__
     for part in chunks(sorted(set(keys))):
-        for row in session.execute(select(table).where(table.c.key.in_(part))):
+        for row in session.execute(select(table).where(in_values(session, table.c.key, part))):
             known.recs[row.key] = StoredRecommendation(session, row)
     ids = [rec.id for rec in known.recs.values()]
     states, events, conflicts = RecommendingState.__table__, StatusEvent.__table__, PositionConflict.__table__
     for part in chunks(ids):
         # Plain rows, not ORM objects: read-only here, and a re-import reads one per record.
         for row in session.execute(select(states.c.recommendation_id, states.c.state)
-                                   .where(states.c.recommendation_id.in_(part)).order_by(states.c.position)):
+                                   .where(in_values(session, states.c.recommendation_id, part))
+                                   .order_by(states.c.position)):
             known.states[row.recommendation_id].append(row.state)
-        for event in session.execute(select(events).where(events.c.recommendation_id.in_(part),
+        for event in session.execute(select(events).where(in_values(session, events.c.recommendation_id, part),
                                                           events.c.axis == Axis.POSITION.value)
                                      .order_by(events.c.id)):
             known.position_events[event.recommendation_id].append(event)
-        for conflict in session.execute(select(conflicts).where(conflicts.c.recommendation_id.in_(part))):
+        for conflict in session.execute(select(conflicts).where(
+                in_values(session, conflicts.c.recommendation_id, part))):
             known.conflicts[conflict.recommendation_id].append(conflict)
         for rec_id, theme_id in session.execute(select(RecommendationTheme.recommendation_id,
                                                        RecommendationTheme.theme_id)
-                                                .where(RecommendationTheme.recommendation_id.in_(part))):
+                                                .where(in_values(session, RecommendationTheme.recommendation_id, part))):
             known.theme_ids[rec_id].add(theme_id)
         for rec_id, source, external_id in session.execute(
                 select(ExternalRef.recommendation_id, ExternalRef.source, ExternalRef.external_id)
-                .where(ExternalRef.recommendation_id.in_(part))):
+                .where(in_values(session, ExternalRef.recommendation_id, part))):
             known.refs[rec_id].add((source, external_id))
     doc_ids = sorted({r.source_document_id for r in known.recs.values() if r.source_document_id})
     for part in chunks(doc_ids):

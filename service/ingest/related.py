@@ -13,7 +13,6 @@ from collections import Counter
 
 import numpy as np
 from scipy import sparse
-
 from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import Session, select
 
