@@ -30,6 +30,9 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # Checkpoint every ~40 MB of WAL instead of 4 MB: a page an import rewrites many times
+            # is copied back once (measured: commits of a 100k-row first ingest 1.5 s → 1.1 s CPU).
+            cur.execute("PRAGMA wal_autocheckpoint=10000")
             # Reads come from a memory map instead of a read() per page.
             cur.execute("PRAGMA mmap_size=268435456")
             cur.close()
