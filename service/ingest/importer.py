@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
 from sqlmodel import Session
 
 from scrapers.records import (
@@ -145,10 +145,7 @@ def _insert_recommendations(session: Session, rows: list[dict]) -> list[int]:
     unique natural key: RETURNING in parameter order would send one statement per row on SQLite."""
     table = Recommendation.__table__  # Core statements: no ORM bookkeeping per row
     session.execute(insert(table), rows)
-    ids: dict[str, int] = {}
-    for part in preload.chunks([row["key"] for row in rows]):
-        ids.update((key, rec_id) for key, rec_id in session.execute(
-            select(table.c.key, table.c.id).where(table.c.key.in_(part))))
+    ids = preload.ids_by_key(session, [row["key"] for row in rows])
     return [ids[row["key"]] for row in rows]
 
 

@@ -7,9 +7,10 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, String, any_, bindparam, func
+from sqlalchemy import ARRAY, ColumnElement, Select, String, any_, bindparam, func
 from sqlmodel import Session, select
 
 from service.models import (
@@ -24,17 +25,22 @@ from service.models import (
     Theme,
 )
 
-CHUNK = 500  # IN-list size: well inside SQLite's and PostgreSQL's parameter limits
+CHUNK = 5000  # keys per look-up; the list travels as one parameter
 
 
-def in_values(session: Session, column: ColumnElement, values: list) -> ColumnElement[bool]:
-    """`column IN (values)` with the whole list bound as one parameter: a JSON array read by
-    json_each on SQLite, an array on PostgreSQL. The statement is then the same for any list,
-    compiled once, instead of rendering and binding hundreds of placeholders per query."""
-    if session.get_bind().dialect.name == "sqlite":
-        listed = func.json_each(bindparam(None, json.dumps(values), type_=String)).table_valued("value")
+def in_values(dialect: str, column: ColumnElement) -> ColumnElement[bool]:
+    """`column IN (:values)` with the whole list bound as one parameter named `values`: a JSON
+    array read by json_each on SQLite, an array on PostgreSQL (see `bind_values`). The statement
+    is the same for any list, so it is built and compiled once instead of rendering hundreds of
+    placeholders per query."""
+    if dialect == "sqlite":
+        listed = func.json_each(bindparam("values", type_=String)).table_valued("value")
         return column.in_(select(listed.c.value))
-    return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column == any_(bindparam("values", type_=ARRAY(column.type)))
+
+
+def bind_values(dialect: str, values: list) -> dict[str, Any]:
+    return {"values": json.dumps(values) if dialect == "sqlite" else values}
 
 
 def chunks(values: list, size: int = CHUNK) -> Iterator[list]:
@@ -45,25 +51,29 @@ def chunks(values: list, size: int = CHUNK) -> Iterator[list]:
 class StoredRecommendation:
     """A stored recommendation read as a plain row; its ORM object is loaded only when the import
     writes to it. A re-import reads every record and changes few: rows cost a fraction of ORM
-    objects, and the code that compares and writes reads both the same way."""
-
-    __slots__ = ("_orm", "_row", "_session")
+    objects. The row's values are plain attributes (reads cost nothing); a write goes to the ORM
+    object and is mirrored here, so the code that compares and writes reads one current value."""
 
     def __init__(self, session: Session, row: Any) -> None:
-        object.__setattr__(self, "_session", session)
-        object.__setattr__(self, "_row", row)
-        object.__setattr__(self, "_orm", None)
+        self.__dict__.update(row._mapping)
+        self.__dict__["_session"], self.__dict__["_orm"] = session, None
 
     def orm(self) -> Recommendation:
         if self._orm is None:
-            object.__setattr__(self, "_orm", self._session.get(Recommendation, self._row.id))
+            self.__dict__["_orm"] = self._session.get(Recommendation, self.id)
         return self._orm
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._orm if self._orm is not None else self._row, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self.orm(), name, value)
+        self.__dict__[name] = value
+
+
+# Timestamps are written, never compared: not reading them saves parsing two datetimes per row.
+_UNREAD = frozenset({"first_seen_at", "updated_at", "recorded_at"})
+
+
+def _read_columns(table: Any) -> list:
+    return [column for column in table.c if column.name not in _UNREAD]
 
 
 @dataclass
@@ -80,39 +90,62 @@ class Known:
     document_kinds: dict[int, str] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=4)
+def _statements(dialect: str) -> dict[str, Select]:
+    """The look-ups `load` makes, built once per database dialect."""
+    recs, states = Recommendation.__table__, RecommendingState.__table__
+    events, conflicts = StatusEvent.__table__, PositionConflict.__table__
+    tags, refs = RecommendationTheme.__table__, ExternalRef.__table__
+    return {
+        "recs": select(*_read_columns(recs)).where(in_values(dialect, recs.c.key)),
+        "ids": select(recs.c.key, recs.c.id).where(in_values(dialect, recs.c.key)),
+        "states": select(states.c.recommendation_id, states.c.state)
+        .where(in_values(dialect, states.c.recommendation_id)).order_by(states.c.position),
+        "events": select(*_read_columns(events)).where(in_values(dialect, events.c.recommendation_id),
+                                                       events.c.axis == Axis.POSITION.value).order_by(events.c.id),
+        "conflicts": select(conflicts).where(in_values(dialect, conflicts.c.recommendation_id)),
+        "tags": select(tags.c.recommendation_id, tags.c.theme_id).where(in_values(dialect, tags.c.recommendation_id)),
+        "refs": select(refs.c.recommendation_id, refs.c.source, refs.c.external_id)
+        .where(in_values(dialect, refs.c.recommendation_id)),
+        "kinds": select(Document.__table__.c.id, Document.__table__.c.kind)
+        .where(in_values(dialect, Document.__table__.c.id)),
+    }
+
+
+def lookup(session: Session, name: str, values: list) -> list:
+    """Rows of the look-up `name` for these keys or ids."""
+    dialect = session.get_bind().dialect.name
+    return session.execute(_statements(dialect)[name], bind_values(dialect, values)).all()
+
+
+def ids_by_key(session: Session, keys: list[str]) -> dict[str, int]:
+    return {key: rec_id for part in chunks(keys) for key, rec_id in lookup(session, "ids", part)}
+
+
 def load(session: Session, keys: Iterable[str]) -> Known:
     known = Known()
-    table = Recommendation.__table__
+
+    def rows(name: str, values: list) -> list:
+        return lookup(session, name, values)
+
     for part in chunks(sorted(set(keys))):
-        for row in session.execute(select(table).where(in_values(session, table.c.key, part))):
+        for row in rows("recs", part):
             known.recs[row.key] = StoredRecommendation(session, row)
-    ids = [rec.id for rec in known.recs.values()]
-    states, events, conflicts = RecommendingState.__table__, StatusEvent.__table__, PositionConflict.__table__
-    for part in chunks(ids):
-        # Plain rows, not ORM objects: read-only here, and a re-import reads one per record.
-        for row in session.execute(select(states.c.recommendation_id, states.c.state)
-                                   .where(in_values(session, states.c.recommendation_id, part))
-                                   .order_by(states.c.position)):
-            known.states[row.recommendation_id].append(row.state)
-        for event in session.execute(select(events).where(in_values(session, events.c.recommendation_id, part),
-                                                          events.c.axis == Axis.POSITION.value)
-                                     .order_by(events.c.id)):
+    # Plain rows, not ORM objects: read-only here, and a re-import reads one per record.
+    for part in chunks([rec.id for rec in known.recs.values()]):
+        for rec_id, state in rows("states", part):
+            known.states[rec_id].append(state)
+        for event in rows("events", part):
             known.position_events[event.recommendation_id].append(event)
-        for conflict in session.execute(select(conflicts).where(
-                in_values(session, conflicts.c.recommendation_id, part))):
+        for conflict in rows("conflicts", part):
             known.conflicts[conflict.recommendation_id].append(conflict)
-        for rec_id, theme_id in session.execute(select(RecommendationTheme.recommendation_id,
-                                                       RecommendationTheme.theme_id)
-                                                .where(in_values(session, RecommendationTheme.recommendation_id, part))):
+        for rec_id, theme_id in rows("tags", part):
             known.theme_ids[rec_id].add(theme_id)
-        for rec_id, source, external_id in session.execute(
-                select(ExternalRef.recommendation_id, ExternalRef.source, ExternalRef.external_id)
-                .where(in_values(session, ExternalRef.recommendation_id, part))):
+        for rec_id, source, external_id in rows("refs", part):
             known.refs[rec_id].add((source, external_id))
     doc_ids = sorted({r.source_document_id for r in known.recs.values() if r.source_document_id})
     for part in chunks(doc_ids):
-        known.document_kinds.update(session.execute(select(Document.id, Document.kind)
-                                                    .where(Document.id.in_(part))).all())
+        known.document_kinds.update((doc_id, kind) for doc_id, kind in rows("kinds", part))
     return known
 
 
