@@ -19,11 +19,12 @@ from types import FrameType
 APP = "service.main:create_app"
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
+def listening_socket(host: str, port: int, *, shared: bool = True) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    if shared:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(2048)
     sock.set_inheritable(True)
@@ -47,7 +48,9 @@ def serve(host: str, port: int, workers: int) -> None:
     if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
         uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, log_config=None)
         return
-    listening_socket(host, port).close()  # fail here, once, if the address is taken
+    # Fail here, once, if the address is taken, by anything: a socket bound without SO_REUSEPORT
+    # cannot join another server's (a second `recwatch web` on the same port would, silently).
+    listening_socket(host, port, shared=False).close()
     context = multiprocessing.get_context("spawn")
     stopping = False
 
