@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
+from service.ingest import bulk
 from service.models import ChangeEvent, Document, Recommendation
 from service.models._common import utcnow
 from service.models.history import new_event_id
@@ -75,7 +75,7 @@ def emit_created_many(session: Session, recs: list[Mapping[str, Any]], document:
     if not recs:
         return 0
     now, evidence = utcnow(), document_summary(document)
-    session.execute(insert(ChangeEvent.__table__), [{
+    bulk.insert_rows(session, ChangeEvent.__table__, [{
         "event_id": new_event_id(), "type": EventType.RECOMMENDATION_CREATED, "state": r["state"],
         "mechanism": r["mechanism"], "recommendation_id": r["id"], "baseline": baseline, "created_at": now,
         "payload": {"recommendation": recommendation_summary(r), "evidence": evidence}} for r in recs])

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 from sqlmodel import Session
 
 from scrapers.records import (
@@ -23,7 +23,7 @@ from scrapers.records import (
     ScrapedRecommendation,
     text_sha256,
 )
-from service.ingest import events, preload, statistics, themes, timeline
+from service.ingest import bulk, events, preload, statistics, themes, timeline
 from service.ingest.changes import StoredSnapshot, diff
 from service.ingest.positions import Claim, claim_position, source_rank
 from service.ingest.preload import StoredRecommendation
@@ -135,16 +135,16 @@ def _insert_new(ctx: _Import, records: list[ScrapedRecommendation], reviews: Rev
     for model, values in ((RecommendingState, states), (ExternalRef, refs), (StatusEvent, positions),
                           (RecommendationTheme, tags)):
         if values:
-            session.execute(insert(model.__table__), values)
+            bulk.insert_rows(session, model.__table__, values)
     ctx.result.events += events.emit_created_many(session, rows, doc, baseline=ctx.baseline)
     ctx.result.inserted += len(rows)
 
 
 def _insert_recommendations(session: Session, rows: list[dict]) -> list[int]:
-    """Insert the rows and return their ids in order. One executemany, then one look-up by the
+    """Insert the rows and return their ids in order. One bulk insert, then one look-up by the
     unique natural key: RETURNING in parameter order would send one statement per row on SQLite."""
     table = Recommendation.__table__  # Core statements: no ORM bookkeeping per row
-    session.execute(insert(table), rows)
+    bulk.insert_rows(session, table, rows)
     ids = preload.ids_by_key(session, [row["key"] for row in rows])
     return [ids[row["key"]] for row in rows]
 

@@ -13,9 +13,10 @@ from collections import Counter
 
 import numpy as np
 from scipy import sparse
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, select
 
+from service.ingest import bulk, statistics
 from service.models import Recommendation, RelatedRecommendation
 
 # Cosine similarity of TF-IDF vectors over content words, IDF taken over the state's own
@@ -44,6 +45,7 @@ def content_terms(text: str) -> list[str]:
 def refresh_state(session: Session, state: str, mechanism: str = "upr") -> int:
     """Recompute the links of `state`; returns how many rows were added, changed or removed.
     Plain statements, not ORM objects: a state can have thousands of links."""
+    statistics.refresh_if_grown(session, "related_recommendation")
     scope = select(Recommendation.id).where(Recommendation.state == state, Recommendation.mechanism == mechanism)
     recs = session.execute(select(Recommendation.id, Recommendation.cycle, Recommendation.text).where(
         Recommendation.state == state, Recommendation.mechanism == mechanism,
@@ -64,7 +66,7 @@ def refresh_state(session: Session, state: str, mechanism: str = "upr") -> int:
         session.execute(update(table).where(table.c.id == bindparam("row_id")).values(similarity=bindparam("score")),
                         moved)
     if new:
-        session.execute(insert(table), new)
+        bulk.insert_rows(session, table, new)
     return len(gone) + len(moved) + len(new)
 
 
