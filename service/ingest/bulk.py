@@ -28,11 +28,11 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         return
     as_json = [isinstance(table.c[name].type, JSON) for name in columns]
     names = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in columns)
-    with connection.connection.dbapi_connection.cursor() as cursor:
-        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([json.dumps(row[name]) if encode and row[name] is not None else row[name]
-                                for name, encode in zip(columns, as_json, strict=True)])
+    cursor = connection.connection.dbapi_connection.cursor()
+    with cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[name]) if encode and row[name] is not None else row[name]
+                            for name, encode in zip(columns, as_json, strict=True)])
 
 
 def _needs_defaults(table: Table, columns: list[str]) -> bool:
