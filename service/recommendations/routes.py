@@ -71,6 +71,8 @@ def related_out(rec: Recommendation, similarity: float) -> RelatedOut:
 # a few indexed reads (a millisecond in all), and handing each request to a thread and back cost
 # a third of a worker's CPU under load (the GIL lets one thread run Python at a time anyway).
 # Several worker processes (`recwatch web --workers N`) are what serve requests in parallel.
+# The price: while one slow query runs (a broad text search with several filters, a PostgreSQL
+# round trip), that worker's other requests wait.
 
 
 @router.get("", response_model=Page[RecommendationItem], summary="List recommendations")
