@@ -1,14 +1,12 @@
-"""APScheduler wiring: one job per source on its cron, plus webhook delivery every few seconds."""
+"""APScheduler wiring: one job per source on its cron (webhook delivery is its own loop, see worker.py)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
 from scrapers import SOURCES
@@ -18,19 +16,14 @@ from service.scheduler.jobs import run_source
 log = logging.getLogger("recwatch.scheduler")
 
 
-def build_scheduler(engine: Engine, settings: Settings, *, deliver: Callable[[], object] | None = None,
-                    sources: bool = True) -> BackgroundScheduler:
+def build_scheduler(engine: Engine, settings: Settings) -> BackgroundScheduler:
     """A scheduler (not started). `coalesce` and `max_instances=1`: a source never runs twice at
     once and missed firings collapse into one; late firings within the grace period still run."""
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": settings.misfire_grace_seconds})
-    if sources:
-        for source in SOURCES:
-            scheduler.add_job(run_source, CronTrigger.from_crontab(settings.schedule_for(source), timezone="UTC"),
-                              id=f"source:{source}", name=f"run {source}", args=[engine, settings, source])
-    if deliver is not None:
-        scheduler.add_job(deliver, IntervalTrigger(seconds=settings.webhook_interval_seconds),
-                          id="webhooks", name="deliver webhooks")
+    for source in SOURCES:
+        scheduler.add_job(run_source, CronTrigger.from_crontab(settings.schedule_for(source), timezone="UTC"),
+                          id=f"source:{source}", name=f"run {source}", args=[engine, settings, source])
     return scheduler
 
 

@@ -17,19 +17,12 @@ from service.scheduler.runner import build_scheduler
 log = logging.getLogger("recwatch.worker")
 
 
-def _webhook_job(engine: Engine, settings: Settings):
-    """The webhook delivery job, when the webhooks package is present."""
-    try:
-        from service.webhooks.worker import run_webhooks_once
-    except ImportError:  # pragma: no cover - webhooks are part of every release build
-        return None
+def _deliver_forever(engine: Engine, settings: Settings, stop: threading.Event) -> None:
+    """Webhook delivery until `stop`: fan-out on its own thread, sending in a child process — the
+    loop `bench/webhook_fanout.py` measures (see service/webhooks/worker.py)."""
+    from service.webhooks.worker import run_webhooks_forever
 
-    def deliver() -> None:
-        try:
-            run_webhooks_once(engine, settings)
-        except Exception:  # one bad batch must not stop delivery for good
-            log.exception("webhook delivery failed")
-    return deliver
+    run_webhooks_forever(engine, settings, stop, interval=settings.webhook_interval_seconds)
 
 
 class Worker:
@@ -40,17 +33,20 @@ class Worker:
         self.lease = SchedulerLease(engine)
         self.poll_seconds = settings.worker_poll_seconds
         self.source_scheduler: BackgroundScheduler | None = None
-        self.delivery_scheduler = build_scheduler(engine, settings, deliver=_webhook_job(engine, settings),
-                                                  sources=False) if deliver else None
+        self.deliver = deliver
+        self.delivery: threading.Thread | None = None
 
     def run(self, stop: threading.Event) -> None:
-        if self.delivery_scheduler is not None:
-            self.delivery_scheduler.start()
+        if self.deliver:
+            self.delivery = threading.Thread(target=_deliver_forever, args=(self.engine, self.settings, stop),
+                                             name="webhooks", daemon=True)
+            self.delivery.start()
         try:
             while not stop.is_set():
                 self._tick()
                 stop.wait(self.poll_seconds)
         finally:
+            stop.set()  # also ends delivery when the loop stopped on an error
             self.shutdown()
 
     def _tick(self) -> None:
@@ -69,8 +65,9 @@ class Worker:
             self.source_scheduler = None
 
     def shutdown(self) -> None:
-        for scheduler in (self.source_scheduler, self.delivery_scheduler):
-            if scheduler is not None and scheduler.running:
-                scheduler.shutdown(wait=False)
+        if self.source_scheduler is not None and self.source_scheduler.running:
+            self.source_scheduler.shutdown(wait=False)
         self.source_scheduler = None
+        if self.delivery is not None:
+            self.delivery.join(timeout=self.settings.webhook_timeout + 30)  # lets sends in flight finish
         self.lease.release()

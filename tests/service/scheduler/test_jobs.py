@@ -121,9 +121,9 @@ def test_stale_scheduled_runs_are_closed_as_failed(engine):
 
 def test_scheduler_has_one_job_per_source_with_its_cron(engine, settings):
     settings.schedule_pace = "0 6 * * *"
-    scheduler = build_scheduler(engine, settings, deliver=lambda: None)
+    scheduler = build_scheduler(engine, settings)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"source:upr-reports", "source:upr-info", "source:pace", "source:coe-exec", "webhooks"}
+    assert set(jobs) == {"source:upr-reports", "source:upr-info", "source:pace", "source:coe-exec"}
     now = datetime(2026, 11, 23, 5, 59, tzinfo=UTC)
     assert jobs["source:pace"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
     assert scheduler._job_defaults == {"coalesce": True, "max_instances": 1,

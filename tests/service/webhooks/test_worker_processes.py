@@ -107,3 +107,39 @@ def test_two_workers_never_send_the_same_attempt_twice(engine, receiver, workers
     assert any(d.attempts == 2 for d in rows)
     by_worker = Counter(r.headers["user-agent"].rsplit("+", 1)[1] for r in receiver.requests)
     assert set(by_worker) == {"worker-a)", "worker-b)"}, by_worker  # both took part
+
+
+def _children(pid: int) -> set[int]:
+    """Child processes of `pid`, from every thread's /proc children list."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return found
+
+
+def test_the_recwatch_worker_command_delivers_and_stops_cleanly(engine, settings, receiver):
+    """`recwatch worker` runs the delivery loop the benchmark measures: a verified delivery,
+    then SIGTERM ends the worker and its sender process."""
+    sub_id, secret = subscribe(engine, receiver.url())
+    receiver.secrets = [secret]
+    add_event(engine, payload={"n": 1})
+    environ = {**os.environ, "RECWATCH_DATABASE_URL": settings.effective_database_url,
+               "RECWATCH_DATA_DIR": str(settings.data_dir), "RECWATCH_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+               "RECWATCH_WEBHOOK_INTERVAL_SECONDS": "0.2", "RECWATCH_WORKER_POLL_SECONDS": "0.5"}
+    proc = subprocess.Popen([sys.executable, "-m", "service", "worker"], cwd=REPO, env=environ)
+    try:
+        (received,) = receiver.wait_for(1, timeout=60)
+        assert received.verified_with == [secret]
+        _wait_until(lambda: deliveries(engine, sub_id)[0].status == "succeeded")
+        senders = _children(proc.pid)
+        assert senders, "the sender runs in a child process"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+        _wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in senders), timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert len(receiver.requests) == 1
