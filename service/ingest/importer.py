@@ -75,7 +75,7 @@ def import_parsed(session: Session, parsed: ParsedDocument, *, recorded_by: str,
                   baseline: bool = False) -> ImportResult:
     """Write `parsed` in the caller's transaction; the raw bytes must already be archived."""
     result = ImportResult()
-    statistics.refresh_if_grown(session)
+    statistics.refresh_if_grown(session, adding=len(parsed.recommendations) + len(parsed.positions))
     doc, result.document_new = get_or_create_document(session, parsed.document)
     result.document_id = doc.id
     if result.document_new:

@@ -12,6 +12,8 @@ its planner uses the indexes without statistics.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -22,13 +24,22 @@ IMPORT_TABLES = ("recommendation", "recommending_state", "external_ref", "status
 ANALYZED_WITH = {"recommendation": IMPORT_TABLES, "related_recommendation": ("related_recommendation",)}
 MIN_CHANGED = 1_000  # small imports never pay for an analysis
 GROWTH = 1.0  # analyze when rows changed since the last analysis exceed the rows then
+_written_since_check: defaultdict[tuple[str, str], int] = defaultdict(int)
 
 
-def refresh_if_grown(session: Session, table: str = "recommendation") -> bool:
-    """Analyze `table` (and the tables written with it) when it outgrew its statistics."""
+def refresh_if_grown(session: Session, table: str = "recommendation", *, adding: int = MIN_CHANGED) -> bool:
+    """Analyze `table` (and the tables written with it) when it outgrew its statistics.
+
+    `adding` is how many rows the caller is about to write: the statistics view is read once per
+    MIN_CHANGED rows written by this process, not once per document."""
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return False
+    key = (bind.url.render_as_string(hide_password=True), table)
+    _written_since_check[key] += adding
+    if _written_since_check[key] < MIN_CHANGED:
+        return False
+    _written_since_check[key] = 0
     row = session.execute(text(
         "SELECT s.n_mod_since_analyze, GREATEST(c.reltuples, 0) FROM pg_stat_user_tables s "
         "JOIN pg_class c ON c.oid = s.relid WHERE s.relname = :table"), {"table": table}).first()

@@ -25,8 +25,13 @@ def seed_states(session: Session) -> int:
 
 
 def ensure_state(session: Session, iso3: str) -> None:
-    """Make sure `iso3` exists before a row refers to it; unknown codes are a caller error."""
+    """Make sure `iso3` exists before a row refers to it; unknown codes are a caller error.
+    States found stored are remembered for the session (an import asks once per review)."""
+    seen: set[str] = session.info.setdefault("states_stored", set())
+    if iso3 in seen:
+        return
     if session.exec(select(State.id).where(State.iso3 == iso3)).first() is not None:
+        seen.add(iso3)
         return
     if iso3 == SAMPLE_STATE.iso3:
         session.add(State.model_validate(SAMPLE_STATE.model_dump(exclude={"id"})))
