@@ -3,16 +3,16 @@ queries (not several per record): the importer then compares in memory and write
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Select, String, any_, bindparam, func
+from sqlalchemy import Select
 from sqlmodel import Session, select
 
+from service.listparam import bind_values, in_values
 from service.models import (
     Axis,
     Document,
@@ -26,21 +26,6 @@ from service.models import (
 )
 
 CHUNK = 5000  # keys per look-up; the list travels as one parameter
-
-
-def in_values(dialect: str, column: ColumnElement) -> ColumnElement[bool]:
-    """`column IN (:values)` with the whole list bound as one parameter named `values`: a JSON
-    array read by json_each on SQLite, an array on PostgreSQL (see `bind_values`). The statement
-    is the same for any list, so it is built and compiled once instead of rendering hundreds of
-    placeholders per query."""
-    if dialect == "sqlite":
-        listed = func.json_each(bindparam("values", type_=String)).table_valued("value")
-        return column.in_(select(listed.c.value))
-    return column == any_(bindparam("values", type_=ARRAY(column.type)))
-
-
-def bind_values(dialect: str, values: list) -> dict[str, Any]:
-    return {"values": json.dumps(values) if dialect == "sqlite" else values}
 
 
 def chunks(values: list, size: int = CHUNK) -> Iterator[list]:
@@ -124,10 +109,7 @@ def ids_by_key(session: Session, keys: list[str]) -> dict[str, int]:
 
 def load(session: Session, keys: Iterable[str]) -> Known:
     known = Known()
-
-    def rows(name: str, values: list) -> list:
-        return lookup(session, name, values)
-
+    rows = partial(lookup, session)
     for part in chunks(sorted(set(keys))):
         for row in rows("recs", part):
             known.recs[row.key] = StoredRecommendation(session, row)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ARRAY, BigInteger, Row, any_, bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlmodel import Session
 
 from scrapers import countries
 from scrapers.records import Implementation, Position
+from service.listparam import bind_values, in_values
 from service.models import (
     Document,
     ExternalRef,
@@ -80,19 +81,18 @@ def _doc(row: Row) -> dict[str, Any] | None:
 
 
 _CODES = select(RS.recommendation_id, RS.state).order_by(RS.recommendation_id, RS.position)
-# PostgreSQL takes the page's ids as one array parameter: an expanding IN renders and sends 50.
-_RECOMMENDER_CODES = {
-    "postgresql": _CODES.where(RS.recommendation_id == any_(bindparam("ids", type_=ARRAY(BigInteger)))),
-    "sqlite": _CODES.where(RS.recommendation_id.in_(bindparam("ids", expanding=True))),
-}
+# The page's ids as one parameter: an expanding IN renders and sends 50.
+_RECOMMENDER_CODES = {dialect: _CODES.where(in_values(dialect, RS.recommendation_id, "ids"))
+                      for dialect in ("postgresql", "sqlite")}
 
 
 def recommender_codes(session: Session, ids: list[int]) -> dict[int, list[str]]:
     """The recommending states of every recommendation in `ids`, in order, in one query."""
     out: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
-        stmt = _RECOMMENDER_CODES.get(session.get_bind().dialect.name, _RECOMMENDER_CODES["sqlite"])
-        for recommendation_id, state in session.execute(stmt, {"ids": ids}):
+        dialect = session.get_bind().dialect.name
+        stmt = _RECOMMENDER_CODES[dialect]
+        for recommendation_id, state in session.execute(stmt, bind_values(dialect, ids, "ids")):
             out[recommendation_id].append(state)
     return out
 
