@@ -32,6 +32,7 @@ from scrapers.records import (
 from scrapers.text import check_docx, sniff_format
 from scrapers.upr_addendum import cycle_for_hrc_session, cycle_for_wg_session
 from scrapers.upr_matrix import _cells
+from scrapers.upr_matrix._title import from_title
 from scrapers.vocab import normalise_position
 
 __all__ = [
@@ -59,14 +60,6 @@ _HEADERS = (  # order matters: "Recommending state/s" before "Recommendation ...
 _SEPARATOR = re.compile(r"^\s*(?:Theme|Right\s+or\s+area)\s*:\s*(?P<theme>.+?)\s*$", _F)
 _NUMBER = re.compile(r"^\s*(?P<num>\d{1,3}\.\d{1,3})\.?(?=\s|$)")
 _SOURCE = re.compile(r"Source\s+of\s+positions?\s*:?\s*(?P<src>.*)$", _F | re.MULTILINE)
-_TITLE_UPR_OF = re.compile(r"UPR\s+of\s+(?P<state>[^(\t\n]+?)\s*\((?P<rest>[^)]*)\)", _F)
-_WG_SESSION = re.compile(
-    r"\b(?:UPR\s?(?P<a>\d{1,2})\b|(?P<b>\d{1,2})\s?(?:st|nd|rd|th)\s+Session)", _F
-)
-_CYCLE = re.compile(
-    r"\b(?:(?P<n>\d)\s?(?:st|nd|rd|th)|(?P<w>first|second|third|fourth|fifth))\s+cycle\b", _F
-)
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 
 @dataclass
@@ -283,7 +276,7 @@ def _review(
 ) -> tuple[str, int, int | None]:
     """State (ISO3), cycle and WG session: arguments win; else title; else the cited symbols."""
     title = table.title
-    named, session, said_cycle = _from_title(title)
+    named, session, said_cycle = from_title(title)
     iso3 = to_iso3(state) if state else named
     if state and iso3 is None:
         raise LayoutChanged(f"unknown State under review {state!r}")
@@ -311,36 +304,6 @@ def _review(
         if value is not None and value != chosen:
             table.warnings.append(f"{source} suggests cycle {value}, using cycle {chosen}")
     return iso3, chosen, session
-
-
-def _from_title(title: str) -> tuple[str | None, int | None, int | None]:
-    """(ISO3, WG session, cycle) printed in the title, each None when absent."""
-    upr_of = _TITLE_UPR_OF.search(title)
-    iso3 = to_iso3(upr_of.group("state")) if upr_of else None
-    if iso3 is None:
-        iso3 = _state_in(title)
-    session = _WG_SESSION.search(title)
-    cycle = _CYCLE.search(title)
-    return (
-        iso3,
-        int(session.group("a") or session.group("b")) if session else None,
-        (int(cycle.group("n")) if cycle.group("n") else _ORDINALS[cycle.group("w").lower()])
-        if cycle
-        else None,
-    )
-
-
-def _state_in(title: str) -> str | None:
-    """The one State named in the title lines (longest names first); None if none or several."""
-    found: set[str] = set()
-    for line in title.split("\n")[:6]:
-        words = re.findall(r"[\w'\u2019\-]+|\([^)]*\)", line)
-        for size in range(6, 0, -1):
-            for i in range(len(words) - size + 1):
-                code = _cells.state_code(" ".join(words[i : i + size]))
-                if code:
-                    found.add(code)
-    return found.pop() if len(found) == 1 else None
 
 
 def _cycle_of_sources(table: ThematicTable) -> int | None:
