@@ -102,7 +102,8 @@ def raw_copy(source, target) -> tuple[float, int]:
     and inserted into an empty database with one executemany per table per document and a commit
     per document, as the importer commits. Returns seconds and rows written."""
     tables = {name: Table(name, MetaData(), autoload_with=source) for name in WRITTEN}
-    rows = {name: [dict(r) for r in source.connect().execute(select(tables[name])).mappings()] for name in WRITTEN}
+    with source.connect() as conn:
+        rows = {name: [dict(r) for r in conn.execute(select(tables[name])).mappings()] for name in WRITTEN}
     doc_of = {r["id"]: r["source_document_id"] for r in rows["recommendation"]}
     batches: dict[object, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for r in rows["recommendation"]:
