@@ -5,11 +5,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     RECWATCH_DATA_DIR=/data
 
 WORKDIR /app
+# The locked versions first (a layer that changes only with the lock), then the package itself.
+COPY requirements/serve.txt ./requirements/serve.txt
+RUN pip install --no-cache-dir -r requirements/serve.txt
 COPY pyproject.toml README.md alembic.ini ./
 COPY service ./service
 COPY scrapers ./scrapers
 COPY migrations ./migrations
-RUN pip install --no-cache-dir . && useradd --system --home /data recwatch \
+RUN pip install --no-cache-dir --no-deps . && useradd --system --home /data recwatch \
     && mkdir -p /data && chown recwatch /data
 
 USER recwatch
