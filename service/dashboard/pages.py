@@ -46,13 +46,28 @@ def implementation_segments(tally: q.Tally) -> list[Segment]:
 @router.get("/", response_class=HTMLResponse)
 def overview(page: PageDep) -> HTMLResponse:
     data = q.overview_cached(page.session)
+    shown = data.headline
+    codes = set(shown.by_state) | set(data.sample.by_state)
     names = {s.iso3: s.name for s in page.session.execute(
-        select(State).where(State.iso3.in_(list(data.by_state)))).scalars()} if data.by_state else {}
-    states = sorted(data.by_state.items(), key=lambda kv: (-kv[1].total, kv[0]))
+        select(State).where(State.iso3.in_(codes))).scalars()} if codes else {}
+    states = sorted(shown.by_state.items(), key=lambda kv: (-kv[1].total, kv[0]))
+    sample_states = [(iso3, _plain_name(names.get(iso3) or iso3), t)
+                     for iso3, t in sorted(data.sample.by_state.items())]
+    changes = q.latest_changes(page.session)
+    first_import = not changes and data.demo_only
+    if first_import:  # nothing changed yet: show what loading the sample recorded, labelled
+        changes = q.latest_changes(page.session, baseline=True)
     health = runs_repo.source_health(page.session, _next_runs(page))
-    return page.render("overview.html", data=data, states=states, names=names,
-                       mechanisms=[m.value for m in Mechanism], changes=q.latest_changes(page.session),
+    return page.render("overview.html", data=data, shown=shown, demo=data.demo_only, states=states,
+                       names=names, sample_states=sample_states, first_import=first_import,
+                       mechanisms=[m.value for m in Mechanism], changes=changes,
                        health=health, status_segments=status_segments)
+
+
+def _plain_name(name: str) -> str:
+    """"Sampleland (fictional sample data)" → "Sampleland": the page says it is fictional once,
+    in a sentence, rather than inside every mention of the name."""
+    return name.split(" (", 1)[0] or name
 
 
 def _next_runs(page: PageDep) -> dict:

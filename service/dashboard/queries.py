@@ -22,6 +22,7 @@ from service.dashboard.labels import LABELS
 from service.ingest.health import BAD, GOOD
 from service.models import (
     ChangeEvent,
+    Document,
     Recommendation,
     RecommendationLink,
     RecommendationTheme,
@@ -108,28 +109,45 @@ def freshness(session: Session) -> Freshness:
 # --- overview ------------------------------------------------------------------------------
 
 @dataclass
+class Counts:
+    """Totals by status, mechanism and state of one kind of rows, real or fictional: kept apart
+    so that the sample can never inflate the real numbers."""
+
+    total: Tally = field(default_factory=Tally)
+    by_mechanism: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_state: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+
+    def add(self, state: str, mechanism: str, position: str, implementation: str, n: int) -> None:
+        self.total.add(position, implementation, n)
+        self.by_mechanism[mechanism].add(position, implementation, n)
+        self.by_state[state].add(position, implementation, n)
+
+
+@dataclass
 class Overview:
-    total: Tally
-    by_mechanism: dict[str, Tally]
-    by_state: dict[str, Tally]
-    sample: Tally
-    sample_states: set[str]
+    real: Counts
+    sample: Counts
+
+    @property
+    def demo_only(self) -> bool:
+        """Only the fictional sample is loaded (`serve --demo` on an empty database): the page
+        then counts it, labelled, instead of greeting a newcomer with zeros."""
+        return not self.real.total.total and bool(self.sample.total.total)
+
+    @property
+    def headline(self) -> Counts:
+        """What the page's numbers count: the real rows, or the sample when nothing else exists."""
+        return self.sample if self.demo_only else self.real
 
 
 def overview(session: Session) -> Overview:
     """Totals by status, mechanism and state in one scan; sample data is counted apart."""
-    out = Overview(Tally(), defaultdict(Tally), defaultdict(Tally), Tally(), set())
+    out = Overview(Counts(), Counts())
     rows = session.execute(select(R.state, R.mechanism, R.position, R.implementation, R.is_sample,
                                   func.count()).group_by(R.state, R.mechanism, R.position,
                                                          R.implementation, R.is_sample))
     for state, mechanism, position, implementation, is_sample, n in rows:
-        if is_sample:
-            out.sample.add(position, implementation, n)
-            out.sample_states.add(state)
-        else:
-            out.total.add(position, implementation, n)
-            out.by_mechanism[mechanism].add(position, implementation, n)
-        out.by_state[state].add(position, implementation, n)
+        (out.sample if is_sample else out.real).add(state, mechanism, position, implementation, n)
     return out
 
 
@@ -145,14 +163,30 @@ class Change:
     is_sample: bool
 
 
-def latest_changes(session: Session, *, state: str | None = None, limit: int = 12) -> list[Change]:
-    """Newest change events that are real changes (a source's first import is a baseline)."""
-    stmt = (select(ChangeEvent, R.is_sample).outerjoin(R, R.id == ChangeEvent.recommendation_id)
-            .where(ChangeEvent.baseline.is_(False)))
+def latest_changes(session: Session, *, state: str | None = None, limit: int = 12,
+                   baseline: bool = False) -> list[Change]:
+    """Newest change events that are real changes (a source's first import is a baseline);
+    `baseline=True` lists first imports too, for a database where nothing has changed yet.
+    Document events are marked as sample from their document (2 queries)."""
+    stmt = select(ChangeEvent, R.is_sample).outerjoin(R, R.id == ChangeEvent.recommendation_id)
+    if not baseline:
+        stmt = stmt.where(ChangeEvent.baseline.is_(False))
     if state:
         stmt = stmt.where(ChangeEvent.state == state)
-    rows = session.execute(stmt.order_by(ChangeEvent.id.desc()).limit(limit))
-    return [Change(event, bool(is_sample)) for event, is_sample in rows]
+    rows = session.execute(stmt.order_by(ChangeEvent.id.desc()).limit(limit)).all()
+    doc_ids = {_document_id(e) for e, _ in rows} - {None}
+    sample_docs = set(session.execute(select(Document.id).where(
+        Document.id.in_(doc_ids), Document.is_sample.is_(True))).scalars()) if doc_ids else set()
+    return [Change(e, bool(is_sample) or _document_id(e) in sample_docs) for e, is_sample in rows]
+
+
+def _document_id(event: ChangeEvent) -> int | None:
+    """The document a document event is about (its payload names it; the row has no column)."""
+    if event.recommendation_id is not None:
+        return None
+    doc = event.payload.get("document") if isinstance(event.payload, dict) else None
+    doc_id = doc.get("id") if isinstance(doc, dict) else None
+    return doc_id if isinstance(doc_id, int) else None
 
 
 def tracked_states(session: Session) -> list[State]:

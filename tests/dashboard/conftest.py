@@ -19,6 +19,7 @@ from sqlmodel import Session
 from service import dashboard, migrate
 from service.config import Settings, get_settings
 from service.db import get_session, make_engine
+from service.sample import load_sample
 from tests.conftest import CORPUS
 from tests.dashboard import data
 
@@ -51,7 +52,7 @@ class Site:
 
     engine: Engine
     settings: Settings
-    ids: data.Loaded
+    ids: data.Loaded | None  # None for the demo site: it holds the sample only
     base_url: str = ""
     server: object = field(default=None, repr=False)
 
@@ -78,13 +79,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def site(site_data: Site) -> Iterator[Site]:
-    """The real app served by uvicorn in a thread on 127.0.0.1."""
+def _serve(target: Site) -> Iterator[Site]:
+    """Serve the real app over `target`'s database with uvicorn in a thread on 127.0.0.1."""
     import uvicorn
 
     port = _free_port()
-    app = build_app(site_data.engine, site_data.settings)
+    app = build_app(target.engine, target.settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            access_log=False, lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -94,10 +94,32 @@ def site(site_data: Site) -> Iterator[Site]:
         if time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start within 10 s")
         time.sleep(0.02)
-    site_data.base_url, site_data.server = f"http://127.0.0.1:{port}", server
-    yield site_data
+    target.base_url, target.server = f"http://127.0.0.1:{port}", server
+    yield target
     server.should_exit = True
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site(site_data: Site) -> Iterator[Site]:
+    """The real app served by uvicorn in a thread on 127.0.0.1."""
+    yield from _serve(site_data)
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """What `recwatch serve --demo` shows on a fresh database: the fictional sample and nothing
+    else, served like `site` (no corpus needed)."""
+    root = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{root / 'recwatch.sqlite3'}"
+    migrate.upgrade(url)
+    settings = Settings(data_dir=root / "data", database_url=url, rate_limit_per_minute=0,
+                        public_base_url="http://127.0.0.1", webhook_allowed_hosts="127.0.0.1")
+    engine = make_engine(url)
+    report = load_sample(engine, settings)
+    assert report.ok, report.errors
+    yield from _serve(Site(engine, settings, ids=None))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ importer does not write yet (timeline links, a conflict, an assessment, a failin
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -37,6 +38,7 @@ from service.models import (
     RunOutcome,
     ScrapeRun,
 )
+from service.recommendations.schemas import derive_status
 from service.sample import load_sample
 
 CORPUS_FILES = ("azerbaijan2009.pdf", "azerbaijan2013.pdf", "slovenia2019.pdf")
@@ -157,3 +159,25 @@ def load(engine: Engine, settings: Settings, corpus: Path) -> Loaded:
         s.commit()
         return Loaded(editor_key=editor, reader_key=reader, xss_id=pace["10.3"].id,
                       pace_id=pace["10.1"].id, exec_id=case.id, noted_id=noted.id)
+
+
+@dataclass
+class Counted:
+    """Counts straight from the recommendation rows (not from the dashboard's own queries), for
+    tests to compare the overview's numbers with."""
+
+    states: int
+    total: int
+    status: dict[str, int]
+    by_mechanism: dict[str, int]
+
+
+def counted(engine: Engine, *, sample: bool) -> Counted:
+    """The real rows (`sample=False`) or the fictional ones, counted one by one in Python."""
+    with Session(engine) as s:
+        rows = s.execute(select(Recommendation.state, Recommendation.mechanism, Recommendation.position,
+                                Recommendation.implementation)
+                         .where(Recommendation.is_sample.is_(sample))).all()
+    status = Counter(derive_status(position, implementation).value for _, _, position, implementation in rows)
+    return Counted(states=len({r[0] for r in rows}), total=len(rows), status=dict(status),
+                   by_mechanism=dict(Counter(r[1] for r in rows)))
