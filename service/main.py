@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 
-from service import __version__
+from service import __version__, apidocs
 from service.auth.routes import router as access_router
 from service.changes.routes import router as changes_router
 from service.config import Settings, get_settings
@@ -38,6 +38,7 @@ def create_app(engine_provider: Callable[[], Engine] = get_engine,
         version=__version__,
         description="Human-rights recommendations to governments, their positions and their "
                     "implementation, each change dated and tied to its evidence.",
+        docs_url=None, redoc_url=None,  # apidocs serves them, with no CDN
     )
     settings = settings or get_settings()
     app.state.settings = settings
@@ -58,6 +59,7 @@ def create_app(engine_provider: Callable[[], Engine] = get_engine,
                    documents_router, changes_router, runs_router, watchlist_router, access_router,
                    reports_router, webhooks_router, feeds_router, operations_router):
         app.include_router(router)
+    apidocs.install(app)
 
     install_dashboard(app)
     return app
