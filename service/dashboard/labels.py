@@ -27,6 +27,7 @@ LABELS: dict[str, str] = {
     "partial": "Partial",
     "failed": "Failed",
     "blocked": "Blocked",
+    "skipped": "Skipped: nothing to do",
     # theme kinds
     "theme": "Themes",
     "sdg": "Sustainable Development Goals",

@@ -29,7 +29,7 @@ from service.store import RawStore, sha256_hex
 
 Parser = Callable[[bytes, str], ParsedDocument]
 # Entries shown on a run that do not make it partial.
-NOT_FAILURES = frozenset({"ParserWarning", "SkippedReference"})
+NOT_FAILURES = frozenset({"ParserWarning", "SkippedReference", runs.NOT_CONFIGURED})
 
 
 @dataclass
@@ -45,6 +45,16 @@ class RunReport:
     @property
     def ok(self) -> bool:
         return self.outcome in (RunOutcome.OK, RunOutcome.PARTIAL)
+
+    @property
+    def skipped(self) -> bool:
+        return self.outcome == RunOutcome.SKIPPED
+
+    @property
+    def skip_reason(self) -> str | None:
+        """Why nothing was fetched, and what to set: the run's NotConfigured notes."""
+        notes = [e["message"] for e in self.errors if e["class"] == runs.NOT_CONFIGURED]
+        return "; ".join(notes) or None
 
 
 def wg_report_parser(*, symbol: str | None = None, state: str | None = None,
@@ -118,6 +128,7 @@ class RunContext:
         self.counts = {"fetched": 0, "skipped_unchanged": 0}
         self.errors: list[dict] = []
         self.documents_ok = 0
+        self.documents_seen = 0
         self.blocked = False
         self.touched_states: set[str] = set()
         self.listener: Callable[[RunContext], None] | None = None  # progress display
@@ -146,8 +157,14 @@ class RunContext:
         """Something worth showing on the run that is not a failure."""
         self.errors.append({"class": kind, "message": message, "url": url})
 
+    def not_configured(self, message: str) -> None:
+        """Nothing is configured to fetch (for some or all states): say what to set. A run with
+        only such notes ends `skipped`, which is neither a success nor a failure."""
+        self.note(runs.NOT_CONFIGURED, message, None)
+
     def document(self, data: bytes, source_url: str, parser: Parser) -> ImportResult | None:
         """Archive, parse and import one document; failures are recorded, not raised."""
+        self.documents_seen += 1
         if self._known(data):
             self.unchanged()
             return None
@@ -188,25 +205,34 @@ class RunContext:
             setattr(self.totals, name, getattr(self.totals, name) + getattr(result, name))
 
     def finish(self) -> RunReport:
-        """Close the run: blocked or failed when nothing worked, partial when something did not."""
+        """Close the run: blocked or failed when nothing worked, partial when something did not,
+        skipped when nothing failed because nothing was fetched (the source was not asked)."""
         try:
             refresh_related(self.engine, self.touched_states)
         except Exception as exc:  # links are derived: a failure is shown, the imports stand
             self.fail(exc, None)
         failures = [e for e in self.errors if e["class"] not in NOT_FAILURES]
         worked = self.documents_ok + self.counts["skipped_unchanged"]
+        # Bytes handed to `document()` were obtained by this run (a file read, a page passed in)
+        # even when the caller did not count them: they are what it fetched.
+        self.counts["fetched"] = max(self.counts["fetched"], self.documents_seen)
         if self.blocked and not worked:
             outcome = RunOutcome.BLOCKED
         elif failures and not worked:
             outcome = RunOutcome.FAILED
         elif failures:
             outcome = RunOutcome.PARTIAL
+        elif not runs.reached(self.counts):
+            outcome = RunOutcome.SKIPPED
+            if not any(e["class"] == runs.NOT_CONFIGURED for e in self.errors):
+                self.not_configured(f"nothing to fetch for {self.source}: no documents were configured")
         else:
             outcome = RunOutcome.OK
         counts = self.counts | {k: getattr(self.totals, k) for k in ("inserted", "updated", "unchanged", "rejected")}
-        runs.finish_run(self.engine, self.run_id, outcome, counts=counts, errors=self.errors,
-                        failing_threshold=self.settings.source_failing_after)
-        return RunReport(self.run_id, outcome, self.totals if worked else None, self.errors, counts)
+        run = runs.finish_run(self.engine, self.run_id, outcome, counts=counts, errors=self.errors,
+                              failing_threshold=self.settings.source_failing_after)
+        return RunReport(self.run_id, RunOutcome(run.outcome), self.totals if worked else None,
+                         list(run.errors), counts)
 
 
 def import_bytes(engine: Engine, settings: Settings, data: bytes, *, source: str, source_url: str,

@@ -14,6 +14,13 @@ from service.models import RunOutcome, ScrapeRun
 from service.models._common import utcnow
 
 COUNTERS = ("fetched", "skipped_unchanged", "inserted", "updated", "unchanged", "rejected")
+# The error class of the note that says why a run was skipped and what to set.
+NOT_CONFIGURED = "NotConfigured"
+
+
+def reached(counts: dict[str, int]) -> bool:
+    """True when the run got an answer from its source: a document, or a 304/unchanged one."""
+    return counts.get("fetched", 0) + counts.get("skipped_unchanged", 0) > 0
 
 
 def start_run(engine: Engine, source: str, *, trigger: str = "manual") -> int:
@@ -30,7 +37,16 @@ def finish_run(engine: Engine, run_id: int, outcome: RunOutcome, *,
                errors: list[dict[str, Any]] | None = None,
                failing_threshold: int = 3) -> ScrapeRun:
     """Close a run with its outcome, counters and errors (each error: class, message, url),
-    and announce the source failing or recovering in the same transaction."""
+    and announce the source failing or recovering in the same transaction.
+
+    A success needs an answer from the source: an `ok` or `partial` run that fetched nothing and
+    had nothing unchanged is recorded as `skipped`, so it can never move `last_success_at`."""
+    errors = list(errors or [])
+    if outcome in (RunOutcome.OK, RunOutcome.PARTIAL) and not reached(counts or {}):
+        outcome = RunOutcome.SKIPPED
+        if not any(e.get("class") == NOT_CONFIGURED for e in errors):
+            errors.insert(0, {"class": NOT_CONFIGURED, "message": "nothing was fetched: "
+                              "no documents to fetch were configured for this run", "url": None})
     with Session(engine, expire_on_commit=False) as session:
         run = session.get(ScrapeRun, run_id)
         if run is None:
@@ -40,7 +56,7 @@ def finish_run(engine: Engine, run_id: int, outcome: RunOutcome, *,
         for name, value in (counts or {}).items():
             if name in COUNTERS:
                 setattr(run, name, value)
-        run.errors = list(errors or [])
+        run.errors = errors
         session.add(run)
         session.flush()
         if run.source in SOURCES:  # monitored sources only: a person's failed import is no outage

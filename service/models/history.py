@@ -26,11 +26,15 @@ class Axis(StrEnum):
 
 
 class RunOutcome(StrEnum):
+    """How a run ended. `skipped`: nothing was configured to fetch, so the source was not asked;
+    neither a success (no freshness) nor a failure (no failing streak)."""
+
     RUNNING = "running"
     OK = "ok"
     PARTIAL = "partial"
     FAILED = "failed"
     BLOCKED = "blocked"
+    SKIPPED = "skipped"
 
 
 STATUS_VALUES = [p.value for p in Position] + [i.value for i in Implementation]

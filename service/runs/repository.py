@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from scrapers import SOURCES
 from service.ingest.health import BAD, GOOD, bad_streak
+from service.ingest.runs import NOT_CONFIGURED
 from service.models import RunOutcome, ScrapeRun
 from service.models._common import utcnow
 
@@ -30,7 +31,14 @@ def list_runs(session: Session, *, source: str | None, outcome: RunOutcome | Non
 
 def source_health(session: Session, next_runs: dict[str, datetime | None],
                   *, failing_threshold: int = 3) -> list[dict[str, Any]]:
-    """One row per known source (and any other source that has runs)."""
+    """One row per known source (and any other source that has runs).
+
+    `last_success_at` comes from GOOD runs only, which always reached the source (a run that
+    fetched nothing is `skipped`). A source is failing when its latest run failed or was
+    blocked: a skipped latest run asked the source nothing, so it is not shown as failing, while
+    `consecutive_failures` still counts the failed attempts around skipped runs.
+    `failing_threshold` no longer changes the rows (one bad latest run already shows as failing);
+    it stays accepted so callers need not change, and is what `source.failing` events count to."""
     seen = set(session.execute(select(ScrapeRun.source).distinct()).scalars())
     names = list(SOURCES) + sorted(seen - set(SOURCES))
     now = utcnow()
@@ -50,11 +58,18 @@ def source_health(session: Session, next_runs: dict[str, datetime | None],
             "source": name, "last_run_id": last.id if last else None,
             "last_outcome": last.outcome if last else None,
             "last_run_at": last.finished_at if last else None, "last_success_at": _aware(last_ok),
-            "failing": streak >= failing_threshold or (last is not None and last.outcome in BAD),
+            "failing": last is not None and last.outcome in BAD,
             "consecutive_failures": streak, "newest_document_at": newest,
             "freshness_seconds": (now - newest).total_seconds() if newest else None,
-            "next_run_at": next_runs.get(name)})
+            "next_run_at": next_runs.get(name), "skip_reason": _skip_reason(last)})
     return rows
+
+
+def _skip_reason(run: ScrapeRun | None) -> str | None:
+    """Why the latest run fetched nothing and what to set, when it was skipped."""
+    if run is None or run.outcome != RunOutcome.SKIPPED:
+        return None
+    return "; ".join(e.get("message", "") for e in run.errors if e.get("class") == NOT_CONFIGURED) or None
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from service.db import get_session
@@ -44,6 +44,8 @@ class SourceOut(BaseModel):
     newest_document_at: datetime | None
     freshness_seconds: float | None
     next_run_at: datetime | None
+    skip_reason: str | None = Field(default=None, description="When the latest run was skipped: "
+                                    "why nothing was fetched and what to set")
 
 
 @router.get("/runs", response_model=Page[RunOut], summary="Scrape runs, newest first")

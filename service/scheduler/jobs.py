@@ -14,6 +14,7 @@ from scrapers.http import HttpPolicy, PoliteClient
 from service.config import Settings
 from service.ingest.pipeline import RunContext, RunReport
 from service.models import WatchedState
+from service.scheduler.plans import nothing_to_do
 from service.scheduler.sources import RUNNERS, SourceRequest
 from service.scheduler.validators import DbValidatorStore
 
@@ -34,11 +35,18 @@ def polite_client(settings: Settings, engine: Engine) -> PoliteClient:
         validators=DbValidatorStore(engine))
 
 
+def source_request(engine: Engine, settings: Settings, *, states: list[str] | None = None,
+                   symbols: list[str] | None = None, since: str | None = None) -> SourceRequest:
+    """What a run covers: the states asked for, else the watchlist."""
+    return SourceRequest(states=states or watched_states(engine, settings), symbols=symbols, since=since)
+
+
 def run_source(engine: Engine, settings: Settings, source: str, *, trigger: str = "schedule",
                states: list[str] | None = None, symbols: list[str] | None = None,
                since: str | None = None, client: PoliteClient | None = None,
                listener: Callable[[RunContext], None] | None = None) -> RunReport:
-    """Run one source now over the watchlist (or the given states/units) and record the run."""
+    """Run one source now over the watchlist (or the given states/units) and record the run;
+    a run with nothing configured to fetch is recorded `skipped`, saying what to set."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
     runner = RUNNERS.get(source)
@@ -48,11 +56,13 @@ def run_source(engine: Engine, settings: Settings, source: str, *, trigger: str 
     ctx.listener = listener
     log.info("run started", extra={"run_id": ctx.run_id, "source": source})
     try:
+        request = source_request(engine, settings, states=states, symbols=symbols, since=since)
         if runner is None:
             ctx.fail(ScrapeError(f"source {source} is not available in this build"), None)
+        elif (gap := nothing_to_do(engine, settings, source, request)) is not None:
+            ctx.not_configured(gap.message)
         else:
-            runner(ctx, client, SourceRequest(states=states or watched_states(engine, settings),
-                                              symbols=symbols, since=since))
+            runner(ctx, client, request)
     except SourceBlocked:
         pass  # recorded by the runner; the rest of this source waits for the next run
     except ScrapeError as exc:

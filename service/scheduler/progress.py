@@ -13,7 +13,10 @@ class RunProgress:
     def __init__(self, source: str) -> None:
         self.console = Console(stderr=True)
         self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                  console=self.console, transient=True)
+                                  console=self.console, transient=True,
+                                  # Off when stderr is not a terminal: a live display there
+                                  # leaves only a stray empty line in a log or a pipe.
+                                  disable=not self.console.is_terminal)
         self._task = self._progress.add_task(f"{source}: starting")
         self.source = source
 
@@ -31,12 +34,11 @@ class RunProgress:
             f"{t.inserted} inserted, {t.updated} updated, {len(ctx.errors)} errors"))
 
     def summary(self, report: RunReport) -> None:
+        """The run's counts as a table. Its messages are not repeated here: the command prints
+        them once, unwrapped, after this table."""
         table = Table(title=f"{self.source}: run {report.run_id} — {report.outcome.value}")
         for name in ("fetched", "skipped_unchanged", "inserted", "updated", "unchanged", "rejected"):
             table.add_column(name.replace("_", " "), justify="right")
         table.add_row(*(str(report.counts.get(n, 0)) for n in (
             "fetched", "skipped_unchanged", "inserted", "updated", "unchanged", "rejected")))
         self.console.print(table)
-        for error in report.errors[:20]:
-            self.console.print(f"[red]{error['class']}[/]: {error['message']} [dim]{error.get('url') or ''}[/]",
-                               highlight=False)

@@ -7,49 +7,43 @@ hands every document to `ctx.document(...)`. One unit failing never stops the ot
 from __future__ import annotations
 
 import gzip
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from scrapers.coe_exec import CaseIndex, ExecClient, parse_exec_results
-from scrapers.countries import state_by_iso3
 from scrapers.errors import ScrapeError, SourceBlocked
 from scrapers.http import NotModified, PoliteClient
 from scrapers.ods import fetch_pdf
 from scrapers.pace import discover_fileids, fetch_pace_text, parse_pace_page
 from scrapers.upr_info import UprInfoClient
-from service.config import Settings
 from service.ingest.pipeline import RunContext, wg_report_parser
 from service.ingest.upr_info import canonical_bytes, resolve
-from service.models import Document, Recommendation
+from service.models import Recommendation
+from service.scheduler.plans import (
+    SourceRequest,
+    coe_members,
+    pace_fileids,
+    pace_missing,
+    upr_calendar_missing,
+    upr_states_without_symbols,
+    upr_symbols,
+)
 from service.store import RawStore
 
-
-@dataclass
-class SourceRequest:
-    """What to cover in this run: explicit units (symbols, file ids) or the watched states."""
-
-    states: list[str]
-    symbols: list[str] | None = None
-    since: str | None = None
-
+__all__ = ["RUNNERS", "Runner", "SourceRequest"]
 
 Runner = Callable[[RunContext, PoliteClient, SourceRequest], None]
 
 
 def run_upr_reports(ctx: RunContext, client: PoliteClient, req: SourceRequest) -> None:
-    """WG reports from the review calendar (or the symbols asked for), then their addenda."""
-    settings: Settings = ctx.settings
-    symbols = req.symbols or [sym for state in req.states for sym in settings.upr_symbols.get(state, [])]
-    if not symbols:
-        ctx.fail(ScrapeError("no WG report symbols configured for the watched states "
-                             "(RECWATCH_UPR_CALENDAR)"), None)
-        return
-    for symbol in symbols:
+    """WG reports from the review calendar (or the symbols asked for), then their addenda.
+    `run_source` skips the run before this when there is no symbol at all."""
+    if missing := upr_states_without_symbols(ctx.settings, req):
+        ctx.not_configured(upr_calendar_missing(missing).message)
+    for symbol in upr_symbols(ctx.settings, req):
         _fetch_symbol(ctx, client, symbol)
 
 
@@ -71,10 +65,8 @@ def _fetch_symbol(ctx: RunContext, client: PoliteClient, symbol: str) -> None:
 
 
 def run_upr_info(ctx: RunContext, client: PoliteClient, req: SourceRequest) -> None:
-    """UPR Info, one partition per watched state; each state's entries are one document."""
-    if not req.states:
-        ctx.fail(ScrapeError("no states to harvest: set RECWATCH_WATCHLIST or pass --state"), None)
-        return
+    """UPR Info, one partition per watched state; each state's entries are one document.
+    `run_source` skips the run before this when there is no state."""
     store = RawStore(ctx.settings.raw_dir)
     api = UprInfoClient(client, ctx.settings.upr_info_base_url,
                         on_page=lambda url, params, body: store.put(gzip.compress(body, mtime=0)))
@@ -109,9 +101,10 @@ PACE_DISCOVERY_LIMIT = 50
 def run_pace(ctx: RunContext, client: PoliteClient, req: SourceRequest) -> None:
     """Configured file ids per state, plus the ids found in stored and fetched pages."""
     settings = ctx.settings
-    for state in req.states:
-        queue = [int(f) for f in settings.pace_files.get(state, []) if f.isdigit()]
-        queue += sorted(_stored_pace_fileids(ctx, state) - set(queue))
+    queues = {state: pace_fileids(ctx.engine, settings, state) for state in req.states}
+    if missing := [state for state, queue in queues.items() if not queue]:
+        ctx.not_configured(pace_missing(missing).message)
+    for state, queue in queues.items():
         if not queue:
             continue
         seen: set[int] = set()
@@ -139,26 +132,16 @@ def run_pace(ctx: RunContext, client: PoliteClient, req: SourceRequest) -> None:
             queue += sorted(discover_fileids(html) - seen)
 
 
-def _stored_pace_fileids(ctx: RunContext, state: str) -> set[int]:
-    with Session(ctx.engine) as session:
-        urls = session.execute(select(Document.url).where(Document.mechanism == "pace",
-                                                          Document.state == state)).scalars()
-        return {int(m.group(1)) for u in urls if u and (m := _FILEID.search(u))}
-
-
-_FILEID = re.compile(r"(?:files/|fileid=)(\d+)", re.IGNORECASE)
-
-
 def run_coe_exec(ctx: RunContext, client: PoliteClient, req: SourceRequest) -> None:
     """Case rows per respondent state, then their timeline documents (action plans, decisions)."""
     api = ExecClient(client, ctx.settings.hudoc_exec_base_url)
     since = date.fromisoformat(req.since) if req.since else None
-    for state in req.states:
-        if not (info := state_by_iso3(state)) or not info.coe_member:
-            continue
+    for state in coe_members(req.states):
         try:
             case_pages = api.case_pages(state, expect_cases=_has_exec_records(ctx, state))
-            ctx.fetched(len(case_pages))
+            # A state without cases is a legitimate answer (its count query said 0): the source
+            # was reached, so that answer counts as the one thing fetched.
+            ctx.fetched(len(case_pages) or 1)
             parsed_cases = []
             for page in case_pages:
                 ctx.document(page.body, page.url, lambda data, u: parse_exec_results(data, url=u))

@@ -44,7 +44,7 @@ def test_upgrade_downgrade_upgrade(db_url):
     assert _diff(db_url) == []
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005"])
 def test_each_revision_downgrades_cleanly(db_url, revision):
     migrate.downgrade(db_url, revision)
     migrate.upgrade(db_url)
@@ -66,5 +66,34 @@ def test_enum_checks_hold_after_every_migration(db_url):
                 "INSERT INTO recommendation (key, mechanism, state, review_id, text, text_sha256, position, "
                 "implementation, first_seen_at, updated_at, is_sample) VALUES ('k', 'upr', 'AZE', "
                 "(SELECT id FROM review), 't', 'h', 'maybe', 'unknown', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, false)"))
+    finally:
+        engine.dispose()
+
+
+def test_0006_accepts_skipped_and_relabels_old_successes_that_fetched_nothing(db_url):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    run = ("INSERT INTO scrape_run (source, trigger, started_at, outcome, fetched, skipped_unchanged, inserted, "
+           "updated, unchanged, rejected, errors) VALUES ('pace', 'schedule', CURRENT_TIMESTAMP, '{}', {}, 0, {}, "
+           "0, 0, 0, '[]')")
+    migrate.downgrade(db_url, "0005")
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            for outcome, fetched, inserted in (("ok", 0, 0), ("ok", 2, 0), ("ok", 0, 5), ("failed", 0, 0)):
+                conn.execute(text(run.format(outcome, fetched, inserted)))
+        migrate.upgrade(db_url)
+        with engine.begin() as conn:
+            outcomes = conn.execute(text("SELECT outcome FROM scrape_run ORDER BY id")).scalars().all()
+            conn.execute(text(run.format("skipped", 0, 0)))
+        # nothing was fetched: not a success; a fetch or an import (a person's saved page) was one
+        assert outcomes == ["skipped", "ok", "ok", "failed"]
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text(run.format("maybe", 0, 0)))
+        migrate.downgrade(db_url, "0005")
+        with engine.begin() as conn:
+            assert "skipped" not in conn.execute(text("SELECT outcome FROM scrape_run")).scalars().all()
+        migrate.upgrade(db_url)
     finally:
         engine.dispose()

@@ -118,10 +118,49 @@ def test_scrape_without_internet_fails_clearly_and_records_the_run(settings, eng
                    "RECWATCH_HTTP_CONNECT_TIMEOUT": "1"}
     res = recwatch(settings, "scrape", "upr-reports", "--symbol", "A/HRC/39/14", env=unreachable)
     assert res.returncode != 0
-    assert "A/HRC/39/14 could not be fetched" in res.stderr
+    assert res.stderr.count("A/HRC/39/14 could not be fetched") == 1, res.stderr  # said once
     with Session(engine) as s:
         run = s.execute(select(ScrapeRun)).scalar_one()
     assert run.outcome == "failed" and "could not be fetched" in run.errors[0]["message"]
+
+
+NOTHING_CONFIGURED = {"RECWATCH_WATCHLIST": "", "RECWATCH_UPR_CALENDAR": "", "RECWATCH_PACE_FILEIDS": ""}
+
+
+def test_scrape_with_nothing_configured_says_so_in_one_line_and_claims_no_success(settings, engine, client):
+    res = recwatch(settings, "scrape", "pace", "--state", "AZE", env=NOTHING_CONFIGURED)
+    assert res.returncode == 0, res.stderr
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("pace: nothing to do — no PACE file ids for AZE"), res.stderr
+    assert "RECWATCH_PACE_FILEIDS=AZE:" in lines[0] and "recwatch import --source pace" in lines[0]
+    assert "failed" not in res.stderr and "ok" not in res.stderr.split()
+    pace = next(s for s in client.get("/api/v1/sources").json()["items"] if s["source"] == "pace")
+    assert pace["last_success_at"] is None and pace["last_outcome"] == "skipped" and not pace["failing"]
+    assert pace["newest_document_at"] is None and "RECWATCH_PACE_FILEIDS" in pace["skip_reason"]
+    table = recwatch(settings, "sources")
+    assert table.returncode == 0 and "skipped" in table.stdout and "NotConfigured" in table.stdout
+    page = client.get("/sources").text
+    assert "Skipped: nothing to do" in page and "RECWATCH_PACE_FILEIDS=AZE:" in page
+    assert "source failing" not in page and "No source has run successfully yet." in page
+
+
+@pytest.mark.parametrize(("args", "names"), [
+    (("upr-reports", "--state", "AZE"), "--symbol"),
+    (("upr-info",), "--state"),
+    (("coe-exec", "--state", "USA"), "member state"),
+    (("nope",), "upr-reports, upr-info, pace, coe-exec"),
+    (("coe-exec", "--state", "AZE", "--since", "31/01/2024"), "YYYY-MM-DD"),
+    (("pace", "--state", "AZE", "--symbol", "A/HRC/39/14"), "--symbol is for upr-reports only"),
+])
+def test_scrape_arguments_that_cannot_make_a_run_are_a_usage_error_recorded_nowhere(settings, engine, args,
+                                                                                    names):
+    res = recwatch(settings, "scrape", *args, env=NOTHING_CONFIGURED)
+    assert res.returncode == 2, res.stderr
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and names in lines[0], res.stderr
+    assert res.stdout == ""
+    with Session(engine) as s:
+        assert s.execute(select(ScrapeRun)).first() is None, "a usage error is no run of the source"
 
 
 def test_demo_loads_labelled_sample_once(settings, client):

@@ -37,7 +37,7 @@ def test_failing_source_is_announced_once_and_its_recovery_too(client, engine):
     assert types == ["source.failing"]
     pace = next(s for s in client.get("/api/v1/sources").json()["items"] if s["source"] == "pace")
     assert pace["failing"] and pace["consecutive_failures"] == 4 and pace["last_outcome"] == "blocked"
-    _run(engine, "pace", RunOutcome.OK)
+    _run(engine, "pace", RunOutcome.OK, fetched=1)  # a success reached the source
     types = [e["type"] for e in client.get("/api/v1/changes").json()["items"]]
     assert types == ["source.failing", "source.recovered"]
     pace = next(s for s in client.get("/api/v1/sources").json()["items"] if s["source"] == "pace")

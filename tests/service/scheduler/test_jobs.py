@@ -104,10 +104,24 @@ def test_a_parse_failure_makes_the_file_fetched_in_full_next_time(engine, settin
     assert "If-None-Match" not in file_requests[1].headers
 
 
-def test_missing_calendar_is_a_clear_failure(engine, settings):
-    settings.watchlist, settings.upr_calendar = "AZE", ""
-    report = run_source(engine, settings, "upr-reports", client=_client(engine))
-    assert report.outcome == RunOutcome.FAILED and "RECWATCH_UPR_CALENDAR" in report.errors[0]["message"]
+def test_a_source_that_answered_sets_last_success_and_an_unchanged_answer_moves_it(engine, settings, ods,
+                                                                                   client):
+    pdf = corpus_file("azerbaijan2013.pdf").read_bytes()
+    _serve_report(ods, Scripted(200, pdf, {"ETag": '"v1"', "Content-Type": "application/pdf"}),
+                  Scripted(304, b"", {"ETag": '"v1"'}))
+
+    def health() -> dict:
+        return next(s for s in client.get("/api/v1/sources").json()["items"] if s["source"] == "upr-reports")
+
+    assert health()["last_success_at"] is None
+    assert run_source(engine, settings, "upr-reports", client=_client(engine)).outcome == RunOutcome.OK
+    first = health()
+    assert first["last_outcome"] == "ok" and first["last_success_at"] and not first["failing"]
+    assert first["skip_reason"] is None
+    unchanged = run_source(engine, settings, "upr-reports", client=_client(engine))
+    assert unchanged.outcome == RunOutcome.OK and unchanged.counts["skipped_unchanged"] == 1
+    moved = datetime.fromisoformat(health()["last_success_at"])
+    assert moved > datetime.fromisoformat(first["last_success_at"])
 
 
 def test_stale_scheduled_runs_are_closed_as_failed(engine):
