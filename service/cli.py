@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,8 +10,17 @@ from rich.console import Console
 from rich.table import Table
 
 from scrapers.errors import ScrapeError
-from scrapers.records import DocumentKind, ParsedDocument
+from scrapers.records import DocumentKind
 from service import migrate
+from service.cli_support import (
+    print_jsonl,
+    print_table,
+    report_run,
+    say,
+    upgrade_and_seed,
+    upgrade_if_embedded,
+    when,
+)
 from service.config import get_settings
 from service.db import get_engine, session_scope
 from service.ingest import pipeline
@@ -33,29 +40,12 @@ def _register_commands() -> None:
 apikey_app = typer.Typer(help="API keys for writing (and, if configured, reading).", no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
 
-err = Console(stderr=True)
-
-
-def say(message: str) -> None:
-    """One unwrapped line on standard error: scripts and people both read these."""
-    sys.stderr.write(message.replace("\n", " ") + "\n")
-
-
-def _upgrade_and_seed() -> None:
-    from service.states.seed import seed_states
-
-    settings = get_settings()
-    if settings.is_embedded:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(settings.effective_database_url)
-    with session_scope() as session:
-        seed_states(session)
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply pending migrations and seed the list of states."""
-    _upgrade_and_seed()
+    upgrade_and_seed()
     say(f"database at revision {migrate.current_revision(get_engine())}")
 
 
@@ -99,26 +89,24 @@ def serve(host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.
     """Web, scheduler and webhook delivery in one process (the embedded default)."""
     import threading
 
-    import uvicorn
-
-    from service import logs
+    from service import logs, webserver
     from service.main import create_app
     from service.scheduler.worker import Worker
 
     logs.configure()
-    _upgrade_if_embedded()
+    upgrade_if_embedded()
     settings, engine = get_settings(), get_engine()
     if demo:
         from service.sample import load_sample
 
-        _report(load_sample(engine, settings), "sample")
+        report_run(load_sample(engine, settings), "sample")
     stop, worker = threading.Event(), Worker(engine, settings)
     thread = threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True)
     thread.start()
     app = create_app()
     app.state.next_runs = lambda: next_runs(worker.source_scheduler)
     try:
-        uvicorn.run(app, host=host, port=port, log_config=None)
+        webserver.run_announced(app, host, port)
     finally:
         stop.set()
         thread.join(timeout=10)
@@ -148,7 +136,7 @@ def worker() -> None:
     from service.scheduler.worker import Worker
 
     logs.configure()
-    _upgrade_if_embedded()
+    upgrade_if_embedded()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -162,7 +150,7 @@ def sources() -> None:
 
     from service.runs.repository import source_health
 
-    _upgrade_if_embedded()
+    upgrade_if_embedded()
     with Session(get_engine()) as session:
         rows = source_health(session, {}, failing_threshold=get_settings().source_failing_after)
     table = Table(title="sources")
@@ -173,33 +161,10 @@ def sources() -> None:
 
         for row in rows:
             style = "red" if row["failing"] else None
-            table.add_row(row["source"], _when(row["last_run_at"]), row["last_outcome"] or "never run",
-                          str(row["consecutive_failures"]), _when(row["last_success_at"]),
+            table.add_row(row["source"], when(row["last_run_at"]), row["last_outcome"] or "never run",
+                          str(row["consecutive_failures"]), when(row["last_success_at"]),
                           last_error(session, row["source"]) or "", style=style)
     Console(width=200).print(table)
-
-
-def _when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
-
-
-def _print_jsonl(parsed: ParsedDocument, source: str) -> None:
-    for rec in parsed.recommendations:
-        row = {"source": source, "paragraph": rec.paragraph, "text": rec.text,
-               "recommending_states": rec.recommending_states, "position": rec.position.value,
-               "position_wording": rec.position_wording, "state_under_review": rec.state,
-               "mechanism": rec.mechanism.value, "key": rec.key}
-        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _print_table(parsed: ParsedDocument, source: str) -> None:
-    table = Table(title=f"{source} — {parsed.document.symbol or ''} {parsed.document.state_under_review or ''}")
-    for col in ("paragraph", "position", "recommending states", "text"):
-        table.add_column(col, overflow="fold")
-    for rec in parsed.recommendations:
-        table.add_row(rec.paragraph, rec.position.value, ", ".join(rec.recommending_states),
-                      rec.text[:160])
-    Console().print(table)
 
 
 @app.command()
@@ -219,7 +184,7 @@ def parse(paths: Annotated[list[Path], typer.Argument(help="Documents to parse")
             reason = exc.reason if isinstance(exc, ScrapeError) else exc.strerror or str(exc)
             say(f"{path}: {reason}")
             continue
-        (_print_jsonl if format == "jsonl" else _print_table)(parsed, str(path))
+        (print_jsonl if format == "jsonl" else print_table)(parsed, str(path))
     raise typer.Exit(1 if failed else 0)
 
 
@@ -233,19 +198,6 @@ def _engine_if_database():
     if settings.is_embedded and not (settings.data_dir / "recwatch.sqlite3").exists():
         return None
     return get_engine()
-
-
-def _report(report: RunReport, label: str) -> None:
-    if report.ok and report.result is not None:
-        r = report.result
-        say(f"{label}: run {report.run_id} {report.outcome.value} — {r.inserted} inserted, "
-                  f"{r.updated} updated, {r.unchanged} unchanged, {r.rejected} rejected, "
-                  f"{report.counts.get('skipped_unchanged', 0)} already imported")
-        for error in report.errors:
-            say(f"{label}: {error['class']}: {error['message']}")
-        return
-    reason = "; ".join(e["message"] for e in report.errors) or "failed"
-    say(f"{label}: {reason} (run {report.run_id} {report.outcome.value})")
 
 
 @app.command("import")
@@ -262,7 +214,7 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Documents saved on
     if source is not None and source not in SOURCES:
         say(f"--source must be one of {', '.join(SOURCES)}")
         raise typer.Exit(2)
-    _upgrade_if_embedded()
+    upgrade_if_embedded()
     settings, engine = get_settings(), get_engine()
     kind = SOURCE_KINDS.get(source or "")
     failed = 0
@@ -270,7 +222,7 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Documents saved on
         report = pipeline.import_path(engine, settings, path, source=source or "manual-import",
                                       parser=pipeline.detect_parser(symbol=symbol, state=state,
                                                                     cycle=cycle, engine=engine, kind=kind))
-        _report(report, str(path))
+        report_run(report, str(path))
         _audit_import(path, report)
         failed += not report.ok
     raise typer.Exit(1 if failed else 0)
@@ -292,23 +244,34 @@ def _audit_import(path: Path, report: RunReport) -> None:
 def scrape(source: Annotated[str, typer.Argument(help="upr-reports, upr-info, pace or coe-exec")],
            state: Annotated[list[str] | None, typer.Option(help="State(s) to cover (ISO3)")] = None,
            symbol: Annotated[list[str] | None, typer.Option(help="UN symbol(s), for upr-reports")] = None,
-           since: Annotated[str | None, typer.Option(help="Only what changed since YYYY-MM-DD")] = None) -> None:
-    """Run one source now, with a progress display and a summary table."""
-    from service.scheduler.jobs import run_source
+           since: Annotated[str | None, typer.Option(help="coe-exec: only documents since YYYY-MM-DD")] = None,
+           ) -> None:
+    """Run one source now, with a progress display and a summary table.
+
+    Exit 0 when the run worked or there was nothing to do (recorded as skipped, with what to
+    set); 1 when the run failed; 2, recording nothing, when the arguments cannot make a run."""
+    from service.scheduler.jobs import run_source, source_request
+    from service.scheduler.plans import argument_error, nothing_to_do
     from service.scheduler.progress import RunProgress
 
-    _upgrade_if_embedded()
-    states = [s.upper() for s in state] if state else None
+    states = [s.strip().upper() for s in state] if state else None
+    if problem := argument_error(source, states, symbol, since):
+        say(problem)
+        raise typer.Exit(2)
+    upgrade_if_embedded()
+    settings, engine = get_settings(), get_engine()
+    gap = nothing_to_do(engine, settings, source,
+                        source_request(engine, settings, states=states, symbols=symbol, since=since))
+    if gap is not None and gap.option is not None:  # an argument would have supplied it
+        say(gap.usage)
+        raise typer.Exit(2)
     with RunProgress(source) as progress:
-        try:
-            report = run_source(get_engine(), get_settings(), source, trigger="manual", states=states,
-                                symbols=symbol, since=since, listener=progress.update)
-        except ValueError as exc:
-            say(str(exc))
-            raise typer.Exit(2) from exc
-    progress.summary(report)
-    _report(report, source)
-    raise typer.Exit(0 if report.ok else 1)
+        report = run_source(engine, settings, source, trigger="manual", states=states,
+                            symbols=symbol, since=since, listener=progress.update)
+    if not report.skipped:
+        progress.summary(report)
+    report_run(report, source)
+    raise typer.Exit(0 if report.ok or report.skipped else 1)
 
 
 @app.command()
@@ -316,18 +279,10 @@ def demo() -> None:
     """Load the small fictional sample review (clearly labelled as sample data)."""
     from service.sample import load_sample
 
-    _upgrade_if_embedded()
+    upgrade_if_embedded()
     report = load_sample(get_engine(), get_settings())
-    _report(report, "sample")
+    report_run(report, "sample")
     raise typer.Exit(0 if report.ok else 1)
-
-
-def _upgrade_if_embedded() -> None:
-    if get_settings().is_embedded:
-        _upgrade_and_seed()
-    elif not migrate.is_current(get_engine()):
-        say("the database is not at the newest migration: run `recwatch db upgrade`")
-        raise typer.Exit(1)
 
 
 @apikey_app.command("create")
@@ -340,7 +295,7 @@ def apikey_create(name: Annotated[str, typer.Argument(help="Who the key is for; 
     if role not in {r.value for r in Role}:
         say("--role must be reader, editor or admin")
         raise typer.Exit(2)
-    _upgrade_if_embedded()
+    upgrade_if_embedded()
     from service import audit
 
     with session_scope() as session:
@@ -361,14 +316,14 @@ def apikey_list() -> None:
 
     from service.auth.routes import list_keys
 
-    _upgrade_if_embedded()
+    upgrade_if_embedded()
     table = Table(title="API keys")
     for col in ("name", "role", "prefix", "created", "last used", "revoked"):
         table.add_column(col)
     with Session(get_engine()) as session:
         for key in list_keys(session):
-            table.add_row(key.name, key.role, key.prefix + "…", _when(key.created_at), _when(key.last_used_at),
-                          _when(key.revoked_at))
+            table.add_row(key.name, key.role, key.prefix + "…", when(key.created_at), when(key.last_used_at),
+                          when(key.revoked_at))
     Console(width=160).print(table)
 
 
@@ -377,7 +332,7 @@ def apikey_revoke(name: Annotated[str, typer.Argument(help="The key's name")]) -
     """Revoke a key; it stops working at once."""
     from service.auth.keys import revoke_key
 
-    _upgrade_if_embedded()
+    upgrade_if_embedded()
     from service import audit
 
     with session_scope() as session:

@@ -68,11 +68,11 @@ def report(
                                                 help="File to write; default e.g. azerbaijan-upr3.docx; - for stdout")] = None,
 ) -> None:
     """Write a status report of a state's recommendations, for a stakeholder submission."""
-    from service.cli import _upgrade_if_embedded
+    from service.cli_support import upgrade_if_embedded
     from service.db import get_engine
     from service.reports.content import report_scope
 
-    _upgrade_if_embedded()
+    upgrade_if_embedded()
     with Session(get_engine()) as session, _progress() as progress:
         try:
             scope = report_scope(session, state, cycle=cycle, mechanism=mechanism,
@@ -111,11 +111,11 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write; default stdout")] = None,
 ) -> None:
     """Export recommendations (all, or the same filters as the API) as CSV or JSON Lines."""
-    from service.cli import _upgrade_if_embedded
+    from service.cli_support import upgrade_if_embedded
     from service.db import get_engine
     from service.recommendations import repository as repo
 
-    _upgrade_if_embedded()
+    upgrade_if_embedded()
     try:
         flt = bulk.make_filter(state=state, recommending_state=recommending_state, mechanism=mechanism,
                                cycle=cycle, position=position, implementation=implementation,
