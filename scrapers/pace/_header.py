@@ -3,11 +3,17 @@
 Patterns follow SOURCES.md §6.2 and run on whitespace-collapsed blocks; both sites and both
 renderings of the current site print the same words in the same order, only their markup
 differs. An anchor the page must have raises LayoutChanged naming it.
+
+The type line identifies the text; when it is not recognisable (its wording edited, the title
+merged into it) the page is refused with the closest block, never identified from something else
+on the page: side panels list other texts' type lines ("Report | Doc. 15020 | ...") as links,
+and reading one of those as the page's own silently turned a Resolution into a report.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -25,6 +31,9 @@ _TEXT_LINE = re.compile(
 _DOC_LINE = re.compile(
     r"^(?P<type>[^|]{3,80}?) \| Doc\. ?(?P<doc>\d{4,5}) \| (?P<date>[^|]+?)"
     r"(?: \| (?P<version>Provisional|Final) version)?$"
+)
+_NEAR_TYPE = re.compile(
+    r"^(?:R[ée]solution|Recommendation|Opinion|Avis)\b.{0,40}?\d{3,4}|\|\s*Doc\b", re.IGNORECASE
 )
 _VERSION = re.compile(r"\b(Provisional|Final) version\b")
 _ADOPTED = re.compile(
@@ -99,9 +108,10 @@ def parse_date(raw: str) -> date | None:
     return None
 
 
-def read_header(blocks: list[str], *, url: str) -> Header:
-    """Find the type line and read everything the head of the page says."""
-    header = _type_line(blocks, url=url)
+def read_header(blocks: list[str], *, url: str, linked: Collection[str] = ()) -> Header:
+    """Find the type line and read everything the head of the page says. `linked`: blocks that
+    are only a link to another page; they name other texts and are never this page's type line."""
+    header = _type_line(blocks, linked, url=url)
     text = " ".join(blocks)
     version = _VERSION.search(" ".join(blocks[: header.type_index + 8]))
     header.version = version.group(1).lower() if version else None
@@ -115,8 +125,10 @@ def read_header(blocks: list[str], *, url: str) -> Header:
     return header
 
 
-def _type_line(blocks: list[str], *, url: str) -> Header:
+def _type_line(blocks: list[str], linked: Collection[str], *, url: str) -> Header:
     for index, block in enumerate(blocks):
+        if block in linked:
+            continue
         if match := _TEXT_LINE.match(block):
             kind, number, year = match.group(1), int(match.group(2)), int(match.group(3))
             return Header(
@@ -145,11 +157,24 @@ def _type_line(blocks: list[str], *, url: str) -> Header:
                 doc_type=doc_type,
                 doc_date=parse_date(match.group("date")),
             )
+    near = _near_miss(blocks, linked)
     raise LayoutChanged(
         "PACE page without a type line ('Resolution NNNN (YYYY)' or "
-        "'<type> | Doc. NNNNN | <date>')",
+        "'<type> | Doc. NNNNN | <date>')"
+        + (f"; closest block: {near[:100]!r} — its heading was edited or the layout changed: "
+           "refused rather than guessed" if near else ""),
         url=url,
     )
+
+
+def _near_miss(blocks: list[str], linked: Collection[str]) -> str | None:
+    """The head block that looks most like a type line (for the reason), before paragraph 1."""
+    for block in blocks:
+        if re.match(r"^1\.\s", block):
+            return None
+        if block not in linked and _NEAR_TYPE.search(block):
+            return block
+    return None
 
 
 def _title(blocks: list[str], index: int, *, legacy: bool, url: str) -> str:
@@ -157,8 +182,12 @@ def _title(blocks: list[str], index: int, *, legacy: bool, url: str) -> str:
     before = next((b for b in reversed(blocks[:index]) if not _FURNITURE.match(b)), None)
     after = next((b for b in blocks[index + 1 :] if not _FURNITURE.match(b)), None)
     title = after if legacy or before is None else before
-    if not title or re.match(r"^\d+\.\s", title):
+    if not title or re.match(r"^\d+\.\s", title) or any(
+            p.match(title) for p in (_DEBATE, _ADOPTED, _DEPUTIES)):  # the origin, not a title
         raise LayoutChanged("PACE page without a title next to its type line", url=url)
+    if _TEXT_LINE.match(title) or _DOC_LINE.match(title):  # two type lines, no title: edited
+        raise LayoutChanged(f"PACE page without a title next to its type line (found another "
+                            f"type line {title[:80]!r} instead)", url=url)
     return title
 
 

@@ -2,8 +2,9 @@
 
 Paragraphs are `N.` at the start of a block; sub-paragraphs `N.M` with or without a trailing dot
 (the current site writes `1.1 recalls ...`). Numbering must run in sequence, so a footnote or a
-second list restarting at `1.` ends the body instead of corrupting it. Unnumbered blocks that
-continue a sentence or hold a letter list `(a)`-`(e)` stay in their paragraph's text.
+second list restarting at `1.` ends the body instead of corrupting it, while numbering that
+jumps ahead (`11.` then `13.`) means a paragraph was lost: refused, never read as the end. Unnumbered
+blocks that continue a sentence or hold a letter list `(a)`-`(e)` stay in their paragraph's text.
 """
 
 from __future__ import annotations
@@ -52,16 +53,21 @@ class Para:
         return chain
 
 
-def read_paragraphs(blocks: list[str], *, start: int, url: str) -> list[Para]:
-    """The top-level paragraphs from block `start` on; LayoutChanged if there is no `1.`."""
+def read_paragraphs(blocks: list[str], *, start: int, url: str,
+                    label: str = "text") -> list[Para]:
+    """The top-level paragraphs from block `start` on. LayoutChanged if there is no `1.`, or
+    when the numbering jumps ahead after the body seems to end (a paragraph went missing)."""
     first = next((i for i in range(start, len(blocks))
                   if (numbered := _numbered(blocks[i])) and numbered[0] == (1,)), None)
     if first is None:
-        raise LayoutChanged("PACE text without numbered paragraphs (no block starting '1. ')",
-                            url=url)
+        raise LayoutChanged(f"PACE {label} without numbered paragraphs (no block starting '1. ' "
+                            "after the type line) — the page may be truncated or its layout "
+                            "changed", url=url)
     roots: list[Para] = []
     current: Para | None = None
-    for block in blocks[first:]:
+    index = first
+    for index in range(first, len(blocks)):
+        block = blocks[index]
         numbered = _numbered(block)
         if numbered and (current is None or numbered[0] in _next_numbers(current.path)):
             current = _attach(roots, current, *numbered)
@@ -69,7 +75,30 @@ def read_paragraphs(blocks: list[str], *, start: int, url: str) -> list[Para]:
             current.text = f"{current.text} {block}".strip()
         else:
             break
+    else:
+        return roots
+    if current is not None:
+        _check_no_gap(blocks[index:], current, label, url=url)
     return roots
+
+
+def _check_no_gap(rest: list[str], last: Para, label: str, *, url: str) -> None:
+    """After the body ends, the next numbered block before an end anchor must not carry on the
+    numbering: `13.` after `11.` (or after an unrecognised block) is a lost paragraph. Restarts
+    (footnotes, an explanatory memorandum, an appendix) number from 1 again and pass."""
+    for block in rest:
+        if _END_ANCHORS.match(block):
+            return
+        numbered = _numbered(block)
+        if numbered is None:
+            continue
+        if numbered[0] > last.path:
+            number = ".".join(map(str, numbered[0]))
+            raise LayoutChanged(
+                f"PACE {label}: paragraph numbering breaks after {last.number} (next numbered "
+                f"block: '{number}. {numbered[1][:50]}') — a paragraph is missing or the "
+                "layout changed", url=url)
+        return
 
 
 def _numbered(block: str) -> tuple[tuple[int, ...], str] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import replace
 from urllib.parse import urljoin
 
@@ -11,6 +12,12 @@ from scrapers.challenge import challenge_markers
 from scrapers.countries import state_by_iso3, to_iso3
 from scrapers.errors import LayoutChanged, NotADocument, ScrapeError, SourceBlocked
 from scrapers.pace._calls import PREAMBULAR, Call, find_call, first_word, leaf_call
+from scrapers.pace._complete import (
+    CALLING_TYPES,
+    check_closed,
+    check_last_paragraph,
+    no_operative_paragraph,
+)
 from scrapers.pace._followup import follow_ups
 from scrapers.pace._header import Header, read_header
 from scrapers.pace._html import Page, read_page
@@ -50,7 +57,9 @@ def parse_pace_page(html: bytes, *, url: str, state: str | None = None,
     `state` (ISO3 or name) overrides the State read from the title and addressees. For a CM
     reply, `answered` (the parsed Recommendation it answers) turns its text-level link into
     one link per recommendation of that text. Raises SourceBlocked for a bot challenge page,
-    LayoutChanged when an anchor is missing, NotADocument for non-HTML bytes.
+    LayoutChanged when an anchor is missing or the adopted text is incomplete (cut short, no
+    operative paragraph), NotADocument for non-HTML bytes. Rejected drafts, CM replies and
+    working documents legitimately yield no recommendation.
     """
     kind = sniff_format(html)
     if kind not in ("html", "unknown"):
@@ -58,12 +67,19 @@ def parse_pace_page(html: bytes, *, url: str, state: str | None = None,
     page = read_page(html)
     header = check_page(page, html, url=url)
     warnings: list[str] = []
-    paras = (read_paragraphs(page.blocks, start=header.type_index + 1, url=url)
-             if header.kind == "text" else [])
+    paras: list[Para] = []
+    if header.kind == "text":
+        paras = read_paragraphs(page.blocks, start=header.type_index + 1, url=url,
+                                label=header.reference)
+        check_last_paragraph(paras, header.reference, url=url)
     iso3 = _state(state, header, paras, warnings, url=url)
     parsed = ParsedDocument(document=_document(html, header, page, iso3, url=url))
     if header.kind == "text":
-        parsed.recommendations = _recommendations(header, paras, iso3, warnings, url=url)
+        parsed.recommendations, calls = _recommendations(header, paras, iso3, warnings, url=url)
+        if not calls and header.text_type in CALLING_TYPES:
+            raise no_operative_paragraph(header.reference, url=url)
+        if not calls:
+            warnings.append(f"{header.reference}: no paragraph calls on anybody; nothing to track")
         if iso3:
             parsed.implementations, parsed.links = follow_ups(header, paras, iso3, url=url)
     elif header.kind == "reply":
@@ -82,15 +98,27 @@ def parse_pace_page(html: bytes, *, url: str, state: str | None = None,
 
 
 def check_page(page: Page, html: bytes, *, url: str) -> Header:
-    """Real page or challenge: a challenge has its markers and none of the page's anchors."""
+    """Real, whole page or challenge: a challenge has its markers and none of the page's
+    anchors; a real page has its type line and its closing tags (else it was cut)."""
     markers = challenge_markers(html)
     try:
-        return read_header(page.blocks, url=url)
+        header = read_header(page.blocks, url=url, linked=_link_only(page, url))
     except LayoutChanged:
         if markers:
             raise SourceBlocked(f"PACE bot challenge page ({', '.join(markers)})",
                                 url=url) from None
         raise
+    check_closed(html, header.reference, url=url)
+    return header
+
+
+def _link_only(page: Page, url: str) -> frozenset[str]:
+    """Blocks that are nothing but the text of links to other files (related-documents lists):
+    a block is one only when the page has no more blocks of that text than such links."""
+    own = _fileid(url)
+    anchors = Counter(anchor for href, anchor in page.links if _fileid(href) != own or own is None)
+    blocks = Counter(page.blocks)
+    return frozenset(text for text, n in anchors.items() if 0 < blocks[text] <= n)
 
 
 def _slug(header: Header) -> str:
@@ -151,21 +179,24 @@ def _cites(header: Header, text: str) -> list[str]:
 
 
 def _recommendations(header: Header, paras: list[Para], iso3: str | None, warnings: list[str], *,
-                     url: str) -> list[ScrapedRecommendation]:
-    """One record per operative leaf paragraph addressed to someone we track."""
+                     url: str) -> tuple[list[ScrapedRecommendation], int]:
+    """One record per operative leaf paragraph addressed to someone we track, and how many
+    leaves make a call at all (tracked or not: zero means no operative part was found)."""
     recs: list[ScrapedRecommendation] = []
     last: Call | None = None
+    calls = 0
     for leaf in (leaf for root in paras for leaf in root.leaves()):
         call = _governing_call(leaf, header, warnings)
         if call is None:
             continue
+        calls += 1
         if call.addressee == "them" and last is not None:  # "calls on them to": the last addressee
             call = replace(call, addressee=last.addressee, states=last.states)
         if call.addressee is not None:
             last = call
         if _tracked(call, header, leaf, iso3, warnings) and iso3:
             recs.append(_record(header, leaf, call, iso3, url=url))
-    return recs
+    return recs, calls
 
 
 def _governing_call(leaf: Para, header: Header, warnings: list[str]) -> Call | None:

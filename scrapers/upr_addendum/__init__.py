@@ -138,12 +138,10 @@ def _parse(
     positions = _from_lists(text, meta, parent, url, warnings)
     if not positions:
         positions = _from_replies(text, meta, parent, url, warnings)
+    totals = parse_addendum_totals(text)
     if not positions:
-        raise LayoutChanged(
-            "addendum states no position for any item number (no '... accepts the "
-            "following recommendations 1.2, ...' paragraph and no item-by-item replies)"
-        )
-    _validate(positions, parse_addendum_totals(text), warnings)
+        raise LayoutChanged(_nothing_answered(meta, totals, warnings))
+    _validate(positions, totals, warnings)
     content_type, digest, size = info
     document = ScrapedDocument(
         mechanism=Mechanism.UPR,
@@ -161,6 +159,29 @@ def _parse(
         parser_version=PARSER_VERSION,
     )
     return ParsedDocument(document=document, positions=positions, warnings=warnings)
+
+
+def _nothing_answered(meta: _Meta, totals: AddendumTotals | None, warnings: list[str]) -> str:
+    """Why an addendum with no position is refused: what it promised and what was found. An
+    addendum exists to answer the recommendations left pending, so none answered is a cut or
+    unreadable document (or one whose wording changed), never "no news"."""
+    expected = totals.answered_here if totals else None
+    promised = (
+        f"its totals paragraph says {expected} recommendation(s) are answered here"
+        if expected
+        else "an addendum answers the recommendations left pending at the review"
+    )
+    unclear = sum(1 for w in warnings if w.startswith(REVIEW_PREFIX))
+    found = "no '... accepts the following recommendations 1.2, ...' paragraph" + (
+        f", and none of the {unclear} numbered paragraph(s) read as item-by-item replies states "
+        f"a position clearly ({REVIEW_PREFIX})"
+        if unclear
+        else " and no item-by-item replies found"
+    )
+    return (
+        f"addendum {meta.cite} ({meta.state_name}): no position found for any item number — "
+        f"{promised}; {found}; the document may be truncated or its layout changed"
+    )
 
 
 def _metadata(
@@ -291,16 +312,20 @@ def _list_position(
 def _from_replies(
     text: str, meta: _Meta, parent: int | None, url: str, warnings: list[str]
 ) -> list[ScrapedPosition]:
-    """Item-by-item replies, each classified; unclear ones go to human review, not to output."""
+    """Item-by-item replies, each classified; unclear ones go to human review, not to output.
+    `parent` is asked for only when a reply states a position: a cut cycle 2-4 addendum has
+    numbered introduction paragraphs that read as replies and must be refused for what it is."""
     out: list[ScrapedPosition] = []
     for reply in read_replies(text):
-        numbers = [_full(key, parent, reply.printed) for key in reply.keys]
         verdict = classify_reply(reply.text)
         if verdict.position is None:
+            keys = [key if parent is None else _full(key, parent, reply.printed)
+                    for key in reply.keys]
             warnings.append(
-                f"{REVIEW_PREFIX}: {', '.join(numbers)}: {verdict.reason}: {reply.text[:160]!r}"
+                f"{REVIEW_PREFIX}: {', '.join(keys)}: {verdict.reason}: {reply.text[:160]!r}"
             )
             continue
+        numbers = [_full(key, parent, reply.printed) for key in reply.keys]
         for number in numbers:
             out.append(
                 ScrapedPosition(

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from scrapers.countries import to_iso3
-from scrapers.errors import LayoutChanged, NotADocument
+from scrapers.errors import EmptyScrape, LayoutChanged, NotADocument
 from scrapers.records import Position, text_sha256
 from scrapers.text import gunzip
 from scrapers.upr_addendum import cycle_for_wg_session
@@ -257,7 +257,10 @@ def _epoch_ms(value: Any, name: str, warnings: list[str]) -> datetime | None:
 
 def parse_export(data: bytes, *, base_url: str = DEFAULT_BASE) -> UprInfoExport:
     """Records of a saved UPR Info JSON file: a ``/api/search`` page, an ``/api/entities`` answer,
-    a list of entities or one entity (gzip accepted). Non-recommendation entities are skipped."""
+    a list of entities or one entity (gzip accepted). Non-recommendation entities are skipped.
+
+    EmptyScrape when the file holds no recommendation: UPR Info answers a stale filter id with
+    200 and ``totalRows: 0`` (SOURCES.md §1), so an empty export is that trap, not "no news"."""
     if data[:2] == b"\x1f\x8b":
         data = gunzip(data)  # bounded: a gzip bomb is DocumentTooLarge
     try:
@@ -290,4 +293,24 @@ def parse_export(data: bytes, *, base_url: str = DEFAULT_BASE) -> UprInfoExport:
             raise UnexpectedShape(
                 f"rows[{index}].{exc.field}", exc.reason.split(": ", 2)[-1]
             ) from exc
+    total = payload.get("totalRows") if isinstance(payload, dict) else None
+    if not export.records:
+        raise EmptyScrape(_empty_reason(len(rows), total))
+    if isinstance(total, int) and not isinstance(total, bool) and total > len(rows):
+        export.warnings.append(
+            f"export holds {len(rows)} of totalRows {total}: one page of a larger search"
+        )
     return export
+
+
+def _empty_reason(entities: int, total: Any) -> str:
+    """What an export without recommendations held instead, for the run's reason."""
+    held = (
+        f"{entities} entities, none a recommendation"
+        if entities
+        else f"no entity{f' (totalRows {total})' if total is not None else ''}"
+    )
+    return (
+        f"UPR Info export holds {held}: no recommendation found — a search with a stale or "
+        "wrong filter id answers 200 with nothing (SOURCES.md §1); export the State's entries again"
+    )

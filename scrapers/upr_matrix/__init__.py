@@ -126,9 +126,7 @@ def read_thematic_table(data: bytes, *, source_url: str | None = None) -> Themat
             result = ThematicTable(columns[1], [], [], _title_text(document, table))
             _read_rows(table.rows[columns[0] + 1 :], result)
             if not result.items:
-                raise LayoutChanged(
-                    "recommendation table found but it has no numbered items", url=source_url
-                )
+                raise LayoutChanged(_no_items(result), url=source_url)
             return result
     headers = [
         " | ".join(c.text.strip() for c in t.rows[0].cells) for t in document.tables if t.rows
@@ -137,6 +135,19 @@ def read_thematic_table(data: bytes, *, source_url: str | None = None) -> Themat
         f"no table with 'Recommendation' and 'Position' columns (first rows: {headers[:3]})",
         url=source_url,
     )
+
+
+def _no_items(result: ThematicTable) -> str:
+    """Why a table with the right header but no recommendation is refused: a thematic list exists
+    to list a review's recommendations, so an empty one is cut short or laid out differently."""
+    themes = f" under {len(result.theme_rows)} theme row(s)" if result.theme_rows else ""
+    if not result.row_count:
+        found = f"only its header row{themes}"
+    else:
+        found = (f"{result.row_count} row(s){themes}, none with a recommendation number "
+                 f"('140.7 ...') and a known position ({'; '.join(result.warnings[:2])})")
+    return (f"thematic list: the recommendation table has {found} — no recommendation found; "
+            "the list may be truncated or its layout changed")
 
 
 def _open(data: bytes, url: str | None) -> docx.document.Document:

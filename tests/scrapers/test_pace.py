@@ -261,6 +261,70 @@ def test_missing_anchors_raise_layout_changed_naming_them():
         parse_pace_page(no_numbers, url=URL)
 
 
+# --- incomplete or unrecognisable pages are refused, never imported in part ----------------
+
+def _cut(name: str, marker: bytes, *, at_tag: bool) -> bytes:
+    """The page up to `marker` (or the tag holding it), markup closed: a partly loaded page."""
+    html = _html(name)
+    end = html.index(marker)
+    end = html.rindex(b"<", 0, end) if at_tag else end
+    return html[:end] + b"</div></div></main></body></html>"
+
+
+@pytest.mark.parametrize("name", RENDERINGS)
+@pytest.mark.parametrize("marker,at_tag,reason", [
+    (b"The Assembly therefore calls", True, "no operative paragraph found"),
+    (b"10.1", True, r"the text ends on paragraph 10 \(.*authorities to:'\), whose sub-paragraphs never come"),
+    (b"10.2", True, r"the text ends on paragraph 10.1 \(.*report;'\), in the middle of a series"),
+    (b"the cases of all other", False, r"the text ends in the middle of paragraph 10.2 \(.*Human Rights,'\)"),
+])
+def test_text_cut_before_or_inside_the_operative_part_is_refused(name, marker, at_tag, reason):
+    with pytest.raises(LayoutChanged, match=r"^PACE Resolution 2322 \(2020\): " + reason) as caught:
+        parse_pace_page(_cut(name, marker, at_tag=at_tag), url=URL)
+    assert caught.value.url == URL
+
+
+def test_refused_fixtures_name_what_is_missing():
+    cases = {"res_2322_truncated.html": "ends without its closing </body> and </html> tags",
+             "res_2322_cut_before_operative.html": "no operative paragraph found",
+             "res_2322_title_edited.html": "without a type line .*closest block: 'Resolution 2322 "
+                                           "\\(2020\\) \u2013 Reported cases"}
+    for name, reason in cases.items():
+        with pytest.raises(LayoutChanged, match=reason):
+            _parse(name)
+
+
+def test_a_lost_paragraph_in_the_numbering_is_refused():
+    html = _html(RENDERINGS[0])
+    gap = html[: html.index(b"<p>12. ")] + html[html.index(b"<p>13. "):]
+    with pytest.raises(LayoutChanged, match=r"numbering breaks after 11 \(next numbered block: '13\. "):
+        parse_pace_page(gap, url=URL)
+
+
+def test_unrecognisable_heading_is_refused_not_guessed():
+    url = "https://pace.coe.int/en/files/28585/html"
+    edited = _html("rec_2170_current_early.html").replace(b">Recommendation 2170 (2020)<",
+                                                          b">Recommendation 2170 (2020) (revised)<")
+    with pytest.raises(LayoutChanged, match="closest block: 'Recommendation 2170 \\(2020\\) \\(revised"):
+        parse_pace_page(edited, url=url)  # not the side panel's link to Resolution 2322 (2020)
+    twice = _html(RENDERINGS[0]).replace(b">Reported cases of political prisoners in Azerbaijan</h1>",
+                                         b">Resolution 2322 (2020)</h1>")
+    with pytest.raises(LayoutChanged, match="without a title .*another type line"):
+        parse_pace_page(twice, url=URL)
+    untitled = _html(RENDERINGS[0]).replace(b">Reported cases of political prisoners in Azerbaijan</h1>",
+                                            b"></h1>")
+    with pytest.raises(LayoutChanged, match=r"without a title next to its type line \(https"):
+        parse_pace_page(untitled, url=URL)
+
+
+def test_an_opinion_without_calls_is_kept_with_a_warning():
+    html = (b"<html><body><h1>Draft Protocol No. 99 to the Convention</h1><p>Opinion 300 (2021)</p>"
+            b"<p>Text adopted by the Assembly on 1 March 2021 (9th Sitting).</p>"
+            b"<p>1. The Assembly welcomes the draft protocol concerning Azerbaijan.</p></body></html>")
+    parsed = parse_pace_page(html, url=URL)
+    assert parsed.recommendations == [] and parsed.warnings[-1].endswith("nothing to track")
+
+
 def test_state_override_and_undetermined_state():
     assert {r.state for r in _parse(RENDERINGS[0], state="Armenia").recommendations} == {"ARM"}
     html = _html(RENDERINGS[0]).replace(b"Azerbaijan", b"the country").replace(b"Azerbaijani ", b"")

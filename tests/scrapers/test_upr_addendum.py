@@ -331,3 +331,32 @@ def test_missing_state_and_cycle_ask_for_arguments():
     with pytest.raises(LayoutChanged, match="pass cycle="):
         parse_addendum_text(text, source_url=URL, state="MNE")
     assert len(parse_addendum_text(text, source_url=URL, state="MNE", cycle=2).positions) == 2
+
+
+def test_an_addendum_that_answers_nothing_is_refused_with_what_it_promised():
+    text = (FIXTURES / "cycle4_periods.txt").read_text(encoding="utf-8")
+    cut = text[: text.index("I. Accepted recommendations")]  # truncated after the totals
+    with pytest.raises(LayoutChanged) as caught:
+        parse_addendum_text(cut, source_url=URL)
+    assert caught.value.reason == (
+        "addendum A/HRC/59/15/Add.1 (Slovenia): no position found for any item number — its "
+        "totals paragraph says 12 recommendation(s) are answered here; no '... accepts the "
+        "following recommendations 1.2, ...' paragraph, and none of the 2 numbered paragraph(s) "
+        "read as item-by-item replies states a position clearly (needs human review); the "
+        "document may be truncated or its layout changed"
+    )
+    assert caught.value.url == URL
+
+
+def test_replies_that_all_need_review_are_refused_not_imported_as_nothing():
+    text = HEAD + (
+        "1. Montenegro cannot, at this point in time, make a definitive statement.\n"
+        "2. Montenegro will consider these recommendations in due course.\n"
+    )
+    with pytest.raises(LayoutChanged, match=r"\(Montenegro\): no position found .* an addendum "
+                       r"answers the recommendations left pending at the review; .* none of the 2 "
+                       r"numbered paragraph\(s\) read as item-by-item replies states a position"):
+        parse_addendum_text(text, source_url=URL, symbol="A/HRC/39/14/Add.1")
+    with pytest.raises(LayoutChanged, match="paragraph and no item-by-item replies found"):
+        parse_addendum_text(HEAD + "The Government thanks the Working Group.\n", source_url=URL,
+                            symbol="A/HRC/39/14/Add.1")

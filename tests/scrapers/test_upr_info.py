@@ -269,6 +269,23 @@ def test_export_variants_and_errors():
     assert info.value.field == "rows[0].metadata.issues"
 
 
+def test_an_export_without_recommendations_is_the_silent_empty_trap():
+    with pytest.raises(EmptyScrape) as caught:
+        parse_export(json.dumps({"rows": [], "totalRows": 0}).encode())
+    assert caught.value.reason.startswith(
+        "UPR Info export holds no entity (totalRows 0): no recommendation found — a search with a "
+        "stale or wrong filter id answers 200 with nothing")
+    with pytest.raises(EmptyScrape, match=r"^UPR Info export holds no entity: "):
+        parse_export(gzip.compress(b"[]"))
+    state = {"sharedId": "st-aze", "title": "Azerbaijan", "metadata": {"regional_group": []}}
+    with pytest.raises(EmptyScrape, match="holds 1 entities, none a recommendation"):
+        parse_export(json.dumps([state]).encode())
+    rows = json.loads((FIXTURES / "search_page.json").read_text())["rows"]
+    page = parse_export(json.dumps({"rows": rows[:2], "totalRows": 254}).encode())
+    assert len(page.records) == 2 and page.warnings == [
+        "export holds 2 of totalRows 254: one page of a larger search"]
+
+
 def test_seconds_instead_of_milliseconds_are_reported_not_guessed():
     rows = json.loads((FIXTURES / "search_page.json").read_text())["rows"]
     odd = {**rows[0], "creationDate": 1_700_000_000}

@@ -348,3 +348,21 @@ def test_document_without_the_table():
 def test_not_a_docx():
     with pytest.raises(NotADocument, match="expected a DOCX"):
         parse_thematic_list(b"%PDF-1.7\n...", source_url=URL)
+
+
+def test_a_table_without_recommendations_is_refused_with_what_was_found():
+    with pytest.raises(LayoutChanged) as caught:
+        parse_thematic_list(build(HEADER_C4, []), source_url=URL, state="SVN", cycle=4)
+    assert caught.value.reason == (
+        "thematic list: the recommendation table has only its header row — no recommendation "
+        "found; the list may be truncated or its layout changed")
+    assert caught.value.url == URL
+    themes_only = build(HEADER_C3, ["Theme: A12 Acceptance of international norms"])
+    with pytest.raises(LayoutChanged, match="only its header row under 1 theme row"):
+        parse_thematic_list(themes_only, source_url=URL, state="SVN", cycle=3)
+    unreadable = build(HEADER_C3, [["Do something (France);", "Supported", "", ""],
+                                   ["122.6 Do more (Chile);", "Maybe later", "", ""]])
+    with pytest.raises(LayoutChanged, match=r"2 row\(s\), none with a recommendation number .*"
+                                            r"no recommendation number: 'Do something .*"
+                                            r"122.6: unknown position 'Maybe later'"):
+        parse_thematic_list(unreadable, source_url=URL, state="SVN", cycle=3)
