@@ -156,11 +156,18 @@ class ScrapedLink(BaseModel):
 
 
 class ParsedDocument(BaseModel):
-    """What a parse function returns: the document and the recommendations it states."""
+    """What a parse function returns: the document and the recommendations it states, with
+    informational ``warnings`` and ``problems`` (unread parts that make the import partial)."""
 
     document: ScrapedDocument
     recommendations: list[ScrapedRecommendation] = Field(default_factory=list)
     positions: list[ScrapedPosition] = Field(default_factory=list)
     implementations: list[ScrapedImplementation] = Field(default_factory=list)
     links: list[ScrapedLink] = Field(default_factory=list)
+    # Informational notes: the import is complete, a person may want to look (a misprinted item
+    # number read back into sequence, a State name matched despite a misprint).
     warnings: list[str] = Field(default_factory=list)
+    # Parts of the document the parser could not read, each with where it is ("para 110: ...;
+    # it begins '...'"): everything else was extracted, but the import is partial and a person
+    # must look. Empty for a complete parse; parsers that never report problems leave it so.
+    problems: list[str] = Field(default_factory=list)

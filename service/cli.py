@@ -185,6 +185,10 @@ def parse(paths: Annotated[list[Path], typer.Argument(help="Documents to parse")
             say(f"{path}: {reason}")
             continue
         (print_jsonl if format == "jsonl" else print_table)(parsed, str(path))
+        for problem in parsed.problems:
+            say(f"{path}: not read: {problem}")
+        for warning in parsed.warnings:
+            say(f"{path}: warning: {warning}")
     raise typer.Exit(1 if failed else 0)
 
 

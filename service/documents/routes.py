@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -48,6 +48,8 @@ class DocumentOut(BaseModel):
     outcome: str | None
     vote: str | None
     cites: list[str]
+    parse_problems: list[str] = Field(description="Parts the parser could not read (paragraph and "
+                                      "first words); everything else was imported")
     recommendations: int
     download_url: str
 

@@ -78,6 +78,8 @@ def import_parsed(session: Session, parsed: ParsedDocument, *, recorded_by: str,
     statistics.refresh_if_grown(session, adding=len(parsed.recommendations) + len(parsed.positions))
     doc, result.document_new = get_or_create_document(session, parsed.document)
     result.document_id = doc.id
+    if result.document_new and parsed.problems:
+        doc.parse_problems = list(parsed.problems)
     if result.document_new:
         events.emit_document(session, doc, baseline=baseline)
         result.events += 1

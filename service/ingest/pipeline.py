@@ -29,6 +29,7 @@ from service.store import RawStore, sha256_hex
 
 Parser = Callable[[bytes, str], ParsedDocument]
 # Entries shown on a run that do not make it partial.
+PARSE_PROBLEM = "UnreadPart"
 NOT_FAILURES = frozenset({"ParserWarning", "SkippedReference", runs.NOT_CONFIGURED})
 
 
@@ -185,6 +186,8 @@ class RunContext:
         self.errors += [{"class": "RejectedRecord", "message": m, "url": source_url} for m in result.errors]
         self.errors += [{"class": "Mismatch", "message": m, "url": source_url} for m in mismatches]
         self.errors += [{"class": "ParserWarning", "message": w, "url": source_url} for w in parsed.warnings]
+        # Unread parts make the run partial: not in NOT_FAILURES, while the document counts as worked.
+        self.errors += [{"class": PARSE_PROBLEM, "message": p, "url": source_url} for p in parsed.problems]
         return result
 
     def _known(self, data: bytes) -> bool:

@@ -72,3 +72,7 @@ class Document(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=16)
     vote: str | None = Field(default=None, max_length=300)
     cites: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    # Parts of the document its parser could not read (paragraph and first words): the import
+    # was partial, and a person should look at these in the original.
+    parse_problems: list[str] = Field(default_factory=list,
+                                      sa_column=Column(JSON, nullable=False, server_default="[]"))
