@@ -1,4 +1,7 @@
-"""Atom feed of change events, for people who do not run a webhook receiver (RFC 4287)."""
+"""Atom feed of change events, for people who do not run a webhook receiver (RFC 4287).
+
+Entries come from `service.changes.reader`, so the feed never shows an event past one that a
+still-running transaction may commit later (it would fall out of the window unseen)."""
 
 from __future__ import annotations
 
@@ -8,10 +11,10 @@ from xml.etree import ElementTree as ET
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlmodel import Session
 
 from scrapers.records import Mechanism
+from service.changes import reader
 from service.config import Settings, get_settings
 from service.db import get_session
 from service.models import ChangeEvent
@@ -61,12 +64,12 @@ def changes_feed(session: Annotated[Session, Depends(get_session)],
                  mechanism: Mechanism | None = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
     """The newest events first, as feed readers expect; `state=` and `mechanism=` filter."""
-    stmt = select(ChangeEvent).where(ChangeEvent.baseline.is_(False))
+    conds = [ChangeEvent.baseline.is_(False)]
     if state:
-        stmt = stmt.where(ChangeEvent.state == state.upper())
+        conds.append(ChangeEvent.state == state.upper())
     if mechanism:
-        stmt = stmt.where(ChangeEvent.mechanism == mechanism)
-    events = session.execute(stmt.order_by(ChangeEvent.id.desc()).limit(limit)).scalars().all()
+        conds.append(ChangeEvent.mechanism == mechanism)
+    events = reader.latest(session, conds, limit)
     base = settings.public_base_url.rstrip("/")
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
