@@ -2,6 +2,8 @@
 
 UPR reports name recommending States in UN Protocol spelling ("Iran (Islamic
 Republic of)"), in older UN spellings ("Libyan Arab Jamahiriya", "Swaziland"),
+titles and introductions use UN formal names ("the Bolivarian Republic of
+Venezuela", "the Plurinational State of Bolivia"),
 and the research datasets we compare against use short forms ("Iran").  The
 parser needs one stable key per State, so every spelling is normalised and
 looked up *exactly* in a dict built once at import.  There is deliberately no
@@ -23,7 +25,7 @@ from functools import lru_cache
 
 import pycountry
 
-from scrapers.countries_data import COE_MEMBERS, STATES
+from scrapers.countries_data import COE_MEMBERS, FORMAL_NAMES, STATES
 
 __all__ = ["StateInfo", "all_states", "is_state_name", "normalize_name",
            "state_by_iso3", "to_iso3"]
@@ -98,6 +100,11 @@ def _build() -> tuple[dict[str, StateInfo], dict[str, str]]:
             label = getattr(country, attr, None)
             if label:
                 add(label, iso3)
+    for iso3, formal in FORMAL_NAMES.items():
+        if iso3 not in by_iso3:
+            raise ValueError(f"formal name for unknown iso3 {iso3}")
+        for label in formal:
+            add(label, iso3)
     unknown = COE_MEMBERS - by_iso3.keys()
     if unknown:
         raise ValueError(f"CoE members not in table: {sorted(unknown)}")

@@ -26,6 +26,7 @@ _NEXT_CHAPTER = re.compile(r"^[IVX]{1,4}\.\s+[A-Z][a-z]", re.MULTILINE)  # "III.
 _DOTTED = re.compile(r"^(\d{1,3})\.\s?(\d{1,3})(?!\d)\.?\s*")
 _BARE = re.compile(r"^(\d{1,3})\.(?![\d.])\s*")
 _LIST_INTRO = re.compile(r":\s*$|\bbelow\b|\bfollowing\b|\brecommendations\b", re.IGNORECASE)
+_LIST_INTRO_END = re.compile(r":\s*$|\bfollowing\b|\bbelow\b", re.IGNORECASE)
 _LEAD_IN_WORDS = re.compile(r"recommendation|all conclusions", re.IGNORECASE)
 _TERMINATED = re.compile(r"[;.):]\s*$")
 _ITEM_START = re.compile(r"[A-Z][a-z]")
@@ -57,6 +58,9 @@ class Block:
     items: list[Item] = field(default_factory=list)
     style: str | None = None  # "dotted" (109.3) or "bare" (1., under para 69)
     continues_from: int = 0  # last bare item number of the block before (numbering may run on)
+    # Numbered paragraphs printed inside this block's list (its items go on after them): a
+    # recommendation printed as a paragraph of its own, a note. This block's lead-in governs them.
+    interjections: list[Block] = field(default_factory=list)
 
     @property
     def lead_in(self) -> str:
@@ -65,6 +69,15 @@ class Block:
     @property
     def last(self) -> int:
         return self.items[-1].number if self.items else 0
+
+
+def in_order(blocks: list[Block]) -> list[tuple[Block, Block | None]]:
+    """Blocks in reading order, each with the block whose list it interrupts (or None)."""
+    out: list[tuple[Block, Block | None]] = []
+    for block in blocks:
+        out.append((block, None))
+        out.extend((inner, block) for inner in block.interjections)
+    return out
 
 
 def section_start_page(pages: list[str]) -> int:
@@ -135,7 +148,15 @@ def _feed(
     block = blocks[-1]
     dotted = _DOTTED.match(line)
     if dotted and block.style != "bare":
-        number = _dotted_number(block, int(dotted.group(1)), int(dotted.group(2)), warnings)
+        para, value = int(dotted.group(1)), int(dotted.group(2))
+        if _resumes(blocks, para, value, line[dotted.end() :], "dotted"):
+            block = blocks[-1]
+        number = _dotted_number(block, para, value, warnings)
+        if number is None and _lead_in_lost(block, para, value, line[dotted.end() :]):
+            warnings.append(f"item {para}.1 printed before any lead-in paragraph {para}")
+            block = Block(para)
+            blocks.append(block)
+            number = 1
         if number is not None:
             _start_item(block, number, dotted.group(0).strip(), line[dotted.end() :], "dotted")
             return
@@ -147,12 +168,49 @@ def _feed(
             carried = block.last if block.style == "bare" else 0
             blocks.append(Block(value, [rest], continues_from=carried))
             return
+        if not item_ok and _resumes(blocks, None, value, rest, "bare"):
+            block, item_ok = blocks[-1], True
         if item_ok:
             _start_item(block, value, bare.group(0).strip(), rest, "bare")
             return
     if (dotted or bare) and block.items:
         _warn_out_of_sequence(block, line, warnings)
     (block.items[-1].lines if block.items else block.lead_lines).append(line)
+
+
+def _resumes(blocks: list[Block], para: int | None, number: int, rest: str, style: str) -> bool:
+    """True (and the blocks rearranged) when an item continues the list of the block before the
+    current one: the current block, finished and announcing no list, was a paragraph printed
+    inside that list, so it becomes one of its interjections."""
+    if len(blocks) < 2 or not _ITEM_START.match(rest):
+        return False
+    current, previous = blocks[-1], blocks[-2]
+    if current.items or current.interjections or previous.style != style:
+        return False
+    if _LIST_INTRO_END.search(current.lead_in) or not _TERMINATED.search(current.lead_in):
+        return False
+    if para is not None and para != previous.number:
+        return False
+    if not previous.items or number != previous.last + 1:
+        return False
+    blocks.pop()
+    item = previous.items[-1]
+    if _TERMINATED.search(item.lines[-1] if item.lines else "") and _ITEM_START.match(
+        current.lead_in
+    ):
+        previous.interjections.append(current)
+    else:  # a wrapped line of the item that happened to start with a number
+        item.lines += [f"{current.number}. {current.lead_lines[0]}", *current.lead_lines[1:]]
+    return True
+
+
+def _lead_in_lost(block: Block, para: int, number: int, rest: str) -> bool:
+    """True for "P.1 <Text>" after a finished item of the paragraph before P: the first item of
+    a list whose lead-in paragraph P was not printed (or not extracted)."""
+    if para != block.number + 1 or number != 1 or not _ITEM_START.match(rest):
+        return False
+    previous = block.items[-1].lines if block.items else block.lead_lines
+    return bool(previous) and bool(_TERMINATED.search(previous[-1]))
 
 
 def _warn_out_of_sequence(block: Block, line: str, warnings: list[str]) -> None:
@@ -188,8 +246,6 @@ def _dotted_number(block: Block, para: int, number: int, warnings: list[str]) ->
     """Item number for a "P.N" line under ``block``, or None when it is not an item start."""
     if para == block.number:
         return number if _next_ok(block, number) else None
-    if para == block.number + 1 and number == 1:
-        raise LayoutChanged(f"item {para}.1 printed before its lead-in paragraph {para}")
     if abs(para - block.number) <= MISPRINT_SPAN and block.items and number == block.last + 1:
         warnings.append(
             f"item printed as {para}.{number} under lead-in {block.number}: "

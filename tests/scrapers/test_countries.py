@@ -16,6 +16,7 @@ from scrapers.countries import (
     state_by_iso3,
     to_iso3,
 )
+from scrapers.countries_data import FORMAL_NAMES
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
@@ -270,3 +271,40 @@ def test_corpus_un_and_short_names_agree() -> None:
                 if to_iso3(un) != to_iso3(short):
                     mismatches.add((path.name, un, short))
     assert not mismatches, sorted(mismatches)
+
+
+@pytest.mark.parametrize(
+    ("name", "iso3"),
+    [
+        ("the Bolivarian Republic of Venezuela", "VEN"),
+        ("the Plurinational State of Bolivia", "BOL"),
+        ("the Islamic Republic of Iran", "IRN"),
+        ("the United Kingdom of Great Britain and Northern Ireland", "GBR"),
+        ("the Federated States of Micronesia", "FSM"),
+        ("the Co-operative Republic of Guyana", "GUY"),
+        ("the Republic of the Union of Myanmar", "MMR"),
+        ("Union of Myanmar", "MMR"),
+        ("the Republic of Rwanda", "RWA"),
+        ("the State of Libya", "LBY"),
+        ("the Great Socialist People's Libyan Arab Jamahiriya", "LBY"),
+        ("the Federation of Saint Kitts and Nevis", "KNA"),
+        ("the Eastern Republic of Uruguay", "URY"),
+        ("the Oriental Republic of Uruguay", "URY"),
+        ("the Republic of the Niger", "NER"),
+        ("the Republic of the Sudan", "SDN"),
+        ("the Republic of South Sudan", "SSD"),
+        ("the Republic of Guinea-Bissau", "GNB"),
+        ("the Republic of Guinea", "GIN"),
+        ("the Kingdom of Swaziland", "SWZ"),
+        ("the Republic of Turkey", "TUR"),
+    ],
+)
+def test_un_formal_names(name: str, iso3: str) -> None:
+    """Titles and introductions print UN formal names; every State's must resolve."""
+    assert to_iso3(name) == iso3
+
+
+def test_formal_names_resolve_to_their_state() -> None:
+    assert set(FORMAL_NAMES) <= {s.iso3 for s in all_states()}
+    for iso3, names in FORMAL_NAMES.items():
+        assert all(to_iso3(f"the {name}") == iso3 for name in names), iso3

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.errors import LayoutChanged
 from scrapers.records import Position
 from scrapers.upr_reports import parse_wg_report_text
 from tests.scrapers.wg_report_text import (
@@ -218,12 +217,16 @@ def test_neutral_cycle1_lead_in_takes_position_from_following_paragraph() -> Non
     assert any("para 98" in w and "no items" in w for w in parsed.warnings)
 
 
-def test_unclassifiable_lead_in_raises() -> None:
-    with pytest.raises(LayoutChanged, match="para 109"):
-        parse(
-            "109. The following recommendations were discussed at length with Azerbaijan:\n"
-            "109.1 Ratify CPED (Chile)."
-        )
+def test_unclassifiable_lead_in_is_a_problem_not_a_failure() -> None:
+    parsed = parse(
+        "109. The following recommendations were discussed at length with Azerbaijan:\n"
+        "109.1 Ratify CPED (Chile).\n"
+        "110. The following recommendations will be examined by Azerbaijan:\n"
+        "110.1 Ratify OP-CAT (Peru)."
+    )
+    assert [r.paragraph for r in parsed.recommendations] == ["110.1"]
+    [problem] = parsed.problems
+    assert problem.startswith("para 109:") and "discussed at length" in problem
 
 
 def test_neutral_lead_in_without_any_stated_position_is_pending() -> None:

@@ -22,138 +22,24 @@ for it (it warns), so nothing uncoded can inflate the predictions.
 
 from __future__ import annotations
 
-import csv
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
-from scrapers.countries import to_iso3
 from scrapers.errors import LayoutChanged, NotADocument
 from scrapers.upr_reports import parse_wg_report
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-REPORTS = (
-    sorted(p.name.removesuffix(".truth.csv") for p in CORPUS.glob("*.truth.csv"))
-    if CORPUS.is_dir()
-    else []
-)
-THRESHOLD = 0.98
+from tests.scrapers.corpus_truth import CORPUS, REPORTS, THRESHOLD, load_truth, score, triples
 
 pytestmark = [
     pytest.mark.corpus,
     pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus {CORPUS} absent"),
 ]
 
-Triple = tuple[str, str, str]
-_PRINTED_GROUP = re.compile(r"\(([^()]*)")
-
-
-@dataclass
-class Truth:
-    exact: set[Triple] = field(default_factory=set)
-    wildcard: set[Triple] = field(default_factory=set)  # paragraph without item number
-    # paragraph -> States printed in brackets in the coders' verbatim text of that paragraph
-    printed: dict[str, set[str]] = field(default_factory=dict)
-    positions: dict[str, set[str]] = field(default_factory=dict)
-    reviewed: set[str] = field(default_factory=set)  # State under review, when coded
-
-
-@dataclass
-class Score:
-    predicted: int
-    truth: int
-    matched: int
-    excused: list[Triple]
-    false_pos: list[Triple]
-    false_neg: list[Triple]
-
-    @property
-    def precision(self) -> float:
-        return (self.matched + len(self.excused)) / max(1, self.predicted)
-
-    @property
-    def raw_precision(self) -> float:
-        return self.matched / max(1, self.predicted)
-
-    @property
-    def recall(self) -> float:
-        return self.matched / max(1, self.truth)
-
-
-def iso3(name: str) -> str:
-    return to_iso3(name) or name.strip()
-
-
-def printed_states(verbatim: str) -> set[str]:
-    """States printed in brackets in a coder's verbatim item text (independent of the parser)."""
-    found: set[str] = set()
-    for group in _PRINTED_GROUP.findall(verbatim):
-        for part in re.split(r"[,;]", group):
-            code = to_iso3(part.strip(" .")) if part.strip() else None
-            if code:
-                found.add(code)
-    return found
-
-
-def load_truth(name: str) -> Truth:
-    truth = Truth()
-    with (CORPUS / f"{name}.truth.csv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            paragraph, position = row["paragraph"].strip(), row["position"].strip()
-            triple = (paragraph, iso3(row["recommending_state_un"]), position)
-            (truth.exact if "." in paragraph else truth.wildcard).add(triple)
-            verbatim = row.get("orig_text") or row.get("orig_recommendation_cell") or ""
-            truth.printed.setdefault(paragraph, set()).update(printed_states(verbatim))
-            truth.positions.setdefault(paragraph, set()).add(position)
-            if row.get("orig_to"):
-                truth.reviewed.add(iso3(row["orig_to"].strip().title()))
-    return truth
-
-
-def score(predicted: set[Triple], truth: Truth) -> Score:
-    matched = predicted & truth.exact
-    unmatched = predicted - truth.exact
-    false_neg = sorted(truth.exact - predicted)
-    wildcard_hits = 0
-    for paragraph, state, position in sorted(truth.wildcard):
-        hit = next(
-            (
-                t
-                for t in sorted(unmatched)
-                if t[0].split(".")[0] == paragraph and t[1:] == (state, position)
-            ),
-            None,
-        )
-        if hit is None:
-            false_neg.append((paragraph, state, position))
-        else:
-            unmatched.discard(hit)
-            wildcard_hits += 1
-    excused = sorted(
-        t
-        for t in unmatched
-        if t[1] in truth.printed.get(t[0], set()) and t[2] in truth.positions.get(t[0], set())
-    )
-    return Score(
-        predicted=len(predicted),
-        truth=len(truth.exact) + len(truth.wildcard),
-        matched=len(matched) + wildcard_hits,
-        excused=excused,
-        false_pos=sorted(unmatched - set(excused)),
-        false_neg=false_neg,
-    )
-
 
 @pytest.mark.parametrize("name", REPORTS)
 def test_precision_and_recall_against_truth(name: str) -> None:
     parsed = parse_wg_report((CORPUS / f"{name}.pdf").read_bytes(), source_url=f"file://{name}.pdf")
-    predicted = {
-        (rec.paragraph, state, rec.position.value)
-        for rec in parsed.recommendations
-        for state in rec.recommending_states
-    }
+    predicted = triples(parsed)
     truth = load_truth(name)
     result = score(predicted, truth)
     print(
@@ -171,6 +57,7 @@ def test_precision_and_recall_against_truth(name: str) -> None:
     assert result.precision >= THRESHOLD, result.false_pos
     assert result.recall >= THRESHOLD, result.false_neg
     assert len({rec.key for rec in parsed.recommendations}) == len(parsed.recommendations)
+    assert parsed.problems == []  # every paragraph of a real report is understood
     if truth.reviewed:
         assert {parsed.document.state_under_review} == truth.reviewed
 

@@ -6,7 +6,13 @@ import pytest
 
 from scrapers.errors import LayoutChanged
 from scrapers.records import Position
-from scrapers.vocab import classify_lead_in, is_neutral_lead_in, normalise_position
+from scrapers.vocab import (
+    Role,
+    classify_lead_in,
+    is_neutral_lead_in,
+    normalise_position,
+    read_paragraph,
+)
 
 P = Position
 
@@ -227,3 +233,98 @@ def test_unclassifiable_lead_in_is_a_layout_error(lead_in: str) -> None:
 )
 def test_normalise_position(label: str, expected: Position | None) -> None:
     assert normalise_position(label) == expected
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "position"),
+    [
+        (
+            "The recommendations listed below have been examined by Peru and enjoyed its support:",
+            P.SUPPORTED,
+        ),
+        ("The following recommendations have the support of Peru:", P.SUPPORTED),
+        ("The following recommendations received the full support of Peru:", P.SUPPORTED),
+        ("The recommendations below were accepted by Peru:", P.SUPPORTED),
+        ("Peru accepted the following recommendations:", P.SUPPORTED),
+        ("The recommendations below have not received the support of Peru:", P.NOTED),
+        ("The following recommendations were not accepted by Peru:", P.NOTED),
+        ("Peru is not in a position to support the following recommendations:", P.NOTED),
+        ("The following recommendations were noted by Peru:", P.NOTED),
+        ("The following recommendations are partly accepted by Peru:", P.PARTIALLY_SUPPORTED),
+        ("The following recommendations will be further considered by Peru:", P.PENDING),
+        ("Peru will reply to the following recommendations in due course:", P.PENDING),
+    ],
+)
+def test_position_verbs_in_any_tense_and_polarity(lead_in: str, position: Position) -> None:
+    assert classify_lead_in(lead_in)[0] is position
+    reading = read_paragraph(lead_in)
+    assert (reading.role, reading.position) == (Role.POSITION, position)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "role", "what"),
+    [
+        ("Kenya offered the following comments:", Role.NOT_RECOMMENDATIONS, "comments"),
+        (
+            ("With regard to the recommendations that did not enjoy its support, Kenya offered "
+            "the following comments:"),
+            Role.NOT_RECOMMENDATIONS,
+            "comments",
+        ),
+        (
+            "Azerbaijan made the following voluntary commitments:",
+            Role.NOT_RECOMMENDATIONS,
+            "voluntary commitments",
+        ),
+        ("Peru pledged to submit its mid-term report.", Role.NOT_RECOMMENDATIONS, ""),
+        (
+            "Kenya explained its position on the recommendations below as follows:",
+            Role.NOT_RECOMMENDATIONS,
+            "explanations",
+        ),
+        (
+            ("With regard to recommendations in paragraph 103.1 above, Kenya indicated that the "
+            "public had overwhelmingly rejected the abolition of the death penalty."),
+            Role.NOT_RECOMMENDATIONS,
+            "explanations",
+        ),
+        (
+            ("In the view of the Delegation of Azerbaijan the remarks and recommendations in "
+            "paragraph 74 are not relevant."),
+            Role.NOT_RECOMMENDATIONS,
+            "explanations",
+        ),
+        (
+            ("At the request of the State under review, the recommendations put forward to Serbia "
+            "and to the Mission are grouped separately."),
+            Role.NOT_RECOMMENDATIONS,
+            "procedural note",
+        ),
+        (
+            "In the course of the discussion, the following recommendations were made to Peru:",
+            Role.NEUTRAL,
+            "",
+        ),
+        (
+            ("The recommendations formulated during the interactive dialogue have been examined "
+            "by Iceland and are listed below."),
+            Role.INTRODUCTION,
+            "",
+        ),
+        ("The troika thanked the interpreters.", Role.UNKNOWN, ""),
+        ("", Role.UNKNOWN, ""),
+    ],
+)
+def test_read_paragraph_roles(paragraph: str, role: Role, what: str) -> None:
+    reading = read_paragraph(paragraph)
+    assert reading.role is role
+    if what:
+        assert reading.what == what
+
+
+def test_reasons_for_a_rejection_do_not_hide_the_rejected_list() -> None:
+    reading = read_paragraph(
+        "The recommendations listed below were rejected by Azerbaijan for the following reasons:"
+        " (a) they were submitted by Armenia; and (b) they are not within the scope of the UPR:"
+    )
+    assert (reading.role, reading.position) == (Role.POSITION, P.NOTED)
