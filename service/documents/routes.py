@@ -14,9 +14,11 @@ from sqlmodel import Session
 from scrapers.records import DocumentKind, Mechanism
 from service.config import Settings, get_settings
 from service.db import get_session
+from service.disposition import content_disposition
 from service.errors import NotFound
 from service.models import Document, Recommendation
 from service.pagination import Page, RowId, decode_cursor, encode_cursor
+from service.public_urls import public_document_url
 from service.store import RawStore
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
@@ -55,7 +57,9 @@ class DocumentOut(BaseModel):
 
 
 def _out(doc: Document, n: int) -> DocumentOut:
-    return DocumentOut(**doc.model_dump(exclude={"review_id"}), recommendations=n,
+    # Rows imported from disk before URLs were made public may still hold a server path.
+    url = public_document_url(doc.url, symbol=doc.symbol, language=doc.language, mechanism=doc.mechanism)
+    return DocumentOut(**doc.model_dump(exclude={"review_id", "url"}), url=url, recommendations=n,
                        download_url=f"/api/v1/documents/{doc.id}/raw")
 
 
@@ -109,5 +113,5 @@ def download_document(document_id: RowId, session: Annotated[Session, Depends(ge
     name = (doc.symbol or f"document-{doc.id}").replace("/", "_")
     ext = EXTENSIONS.get(doc.content_type, "bin")
     return Response(store.get(doc.sha256), media_type=doc.content_type, headers={
-        "Content-Disposition": f'attachment; filename="{name}.{ext}"',
+        "Content-Disposition": content_disposition(f"{name}.{ext}"),
         "X-Content-SHA256": doc.sha256})

@@ -11,19 +11,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from scrapers import upr_reports
 from scrapers.detect import detect_kind
 from scrapers.errors import ScrapeError, SourceBlocked
 from scrapers.http import ValidatorStore
-from scrapers.records import DocumentKind, ParsedDocument
+from scrapers.records import DocumentKind, Mechanism, ParsedDocument
+from scrapers.symbols import check_symbol
 from scrapers.upr_addendum import parse_addendum
 from scrapers.upr_info import parse_export
 from scrapers.upr_matrix import parse_thematic_list
 from service.config import Settings
 from service.ingest import checks, related, runs, upr_info
 from service.ingest.importer import ImportResult, import_parsed
+from service import run_errors
 from service.models import Document, RunOutcome
 from service.store import RawStore, sha256_hex
 
@@ -31,6 +34,9 @@ Parser = Callable[[bytes, str], ParsedDocument]
 # Entries shown on a run that do not make it partial.
 PARSE_PROBLEM = "UnreadPart"
 NOT_FAILURES = frozenset({"ParserWarning", "SkippedReference", runs.NOT_CONFIGURED})
+# Writes that lost a race to another process importing at the same time are tried again this
+# many times (a state or review the other one created is then found, not inserted twice).
+IMPORT_ATTEMPTS = 3
 
 
 @dataclass
@@ -62,6 +68,7 @@ def wg_report_parser(*, symbol: str | None = None, state: str | None = None,
                      cycle: int | None = None) -> Parser:
     """A parser for UN Working Group reports with the user's overrides bound in."""
     def parse(data: bytes, source_url: str) -> ParsedDocument:
+        _check_override(symbol, source_url)
         return upr_reports.parse_wg_report(data, source_url=source_url, symbol=symbol, state=state,
                                            cycle=cycle)
     return parse
@@ -72,6 +79,7 @@ def detect_parser(*, symbol: str | None = None, state: str | None = None, cycle:
     """The parser for a document given by a person: the one place that routes by document kind
     (WG report, addendum, thematic list, UPR Info JSON export, PACE page)."""
     def parse(data: bytes, source_url: str) -> ParsedDocument:
+        _check_override(symbol, source_url)
         detected = kind or detect_kind(data)
         if detected == DocumentKind.ADDENDUM:
             return parse_addendum(data, source_url=source_url, symbol=symbol, state=state, cycle=cycle)
@@ -85,6 +93,20 @@ def detect_parser(*, symbol: str | None = None, state: str | None = None, cycle:
             return _pace_page(data, source_url, state)
         return upr_reports.parse_wg_report(data, source_url=source_url, symbol=symbol, state=state, cycle=cycle)
     return parse
+
+
+def _check_override(symbol: str | None, source_url: str) -> None:
+    """A symbol given by a person is checked before it can reach a row, a file name or a header."""
+    if symbol is not None:
+        check_symbol(symbol, what="--symbol", url=source_url)
+
+
+def check_metadata(parsed: ParsedDocument) -> None:
+    """The symbol a parser read from a UN document must follow the UN grammar (PACE references
+    such as "Resolution 2322 (2020)" are not UN symbols and are not checked here)."""
+    meta = parsed.document
+    if meta.symbol is not None and meta.mechanism == Mechanism.UPR:
+        check_symbol(meta.symbol, what="the document's symbol", url=meta.source_url)
 
 
 def _upr_info_export(engine: Engine, data: bytes, source_url: str) -> ParsedDocument:
@@ -149,14 +171,15 @@ class RunContext:
     def fail(self, exc: BaseException, url: str | None) -> None:
         if isinstance(exc, SourceBlocked):
             self.blocked = True
-        reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
-        self.errors.append({"class": type(exc).__name__, "message": reason,
-                            "url": url or getattr(exc, "url", None)})
+        # Recorded errors are public (the runs API): a class and a short message, never SQL,
+        # parameters or server paths.
+        kind, message = run_errors.describe(exc)
+        self.errors.append(run_errors.entry(kind, message, url or getattr(exc, "url", None)))
         self._notify()
 
     def note(self, kind: str, message: str, url: str | None) -> None:
         """Something worth showing on the run that is not a failure."""
-        self.errors.append({"class": kind, "message": message, "url": url})
+        self.errors.append(run_errors.entry(kind, message, url))
 
     def not_configured(self, message: str) -> None:
         """Nothing is configured to fetch (for some or all states): say what to set. A run with
@@ -171,8 +194,13 @@ class RunContext:
             return None
         try:
             parsed = parser(data, source_url)
+            check_metadata(parsed)
             RawStore(self.settings.raw_dir).put(data)
-            result, mismatches = self._import(parsed)
+            imported = self._import_once(data, parsed)
+            if imported is None:  # another process imported these bytes first
+                self.unchanged()
+                return None
+            result, mismatches = imported
         except Exception as exc:  # the document's transaction rolled back; the run says why
             self.fail(exc, source_url)
             if self.validators is not None:
@@ -183,12 +211,29 @@ class RunContext:
             self.touched_states |= {r.state for r in parsed.recommendations}
         self._add(result)
         self._notify()
-        self.errors += [{"class": "RejectedRecord", "message": m, "url": source_url} for m in result.errors]
-        self.errors += [{"class": "Mismatch", "message": m, "url": source_url} for m in mismatches]
-        self.errors += [{"class": "ParserWarning", "message": w, "url": source_url} for w in parsed.warnings]
-        # Unread parts make the run partial: not in NOT_FAILURES, while the document counts as worked.
-        self.errors += [{"class": PARSE_PROBLEM, "message": p, "url": source_url} for p in parsed.problems]
+        for kind, messages in (("RejectedRecord", result.errors), ("Mismatch", mismatches),
+                               ("ParserWarning", parsed.warnings),
+                               # Unread parts make the run partial: not in NOT_FAILURES, while the
+                               # document counts as worked.
+                               (PARSE_PROBLEM, parsed.problems)):
+            self.errors += [run_errors.entry(kind, m, source_url) for m in messages]
         return result
+
+    def _import_once(self, data: bytes, parsed: ParsedDocument) -> tuple[ImportResult, list[str]] | None:
+        """Import, converging with concurrent imports: None when another process committed the same
+        bytes first (its unique sha256 won), the import otherwise. A conflict on another row (a
+        state or review created meanwhile) is retried; the rows are then found, not inserted."""
+        for attempt in range(IMPORT_ATTEMPTS):
+            try:
+                return self._import(parsed)
+            except (IntegrityError, OperationalError) as exc:
+                if isinstance(exc, OperationalError) and "locked" not in str(exc.orig).lower():
+                    raise
+                if self._known(data):
+                    return None
+                if attempt == IMPORT_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _known(self, data: bytes) -> bool:
         """Bytes already archived and imported are skipped before parsing."""
@@ -196,10 +241,15 @@ class RunContext:
         with Session(self.engine) as session:
             return session.execute(select(Document.id).where(Document.sha256 == digest)).first() is not None
 
-    def _import(self, parsed: ParsedDocument) -> tuple[ImportResult, list[str]]:
+    def _import(self, parsed: ParsedDocument) -> tuple[ImportResult, list[str]] | None:
         with Session(self.engine, expire_on_commit=False) as session:
             baseline = not runs.has_successful_run(session, self.source)
             result, mismatches = import_document(session, parsed, recorded_by=self.recorded_by, baseline=baseline)
+            if not result.document_new:
+                # `_known` said no, so another process committed these bytes since: "already
+                # imported", and nothing of this transaction is kept.
+                session.rollback()
+                return None
             session.commit()
         return result, mismatches
 

@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from scrapers.records import Mechanism, ScrapedDocument, ScrapedRecommendation
 from service.models import Document, Review
+from service.public_urls import public_document_url
 from service.states.seed import ensure_state
 
 
@@ -61,7 +62,10 @@ def get_or_create_document(session: Session, meta: ScrapedDocument) -> tuple[Doc
     doc = Document(
         mechanism=meta.mechanism, kind=meta.kind, symbol=meta.symbol, title=meta.title,
         state=meta.state_under_review, review_id=review.id if review else None,
-        url=meta.source_url, language=meta.language, published_on=meta.published_on,
+        # The public address only: a file imported from disk has a server path as source_url.
+        url=public_document_url(meta.source_url, symbol=meta.symbol, language=meta.language,
+                                mechanism=meta.mechanism),
+        language=meta.language, published_on=meta.published_on,
         sha256=meta.sha256, content_type=meta.content_type, size=meta.size,
         parser=meta.parser, parser_version=meta.parser_version, is_sample=meta.is_sample,
         reference=meta.reference, version=meta.version, outcome=meta.outcome, vote=meta.vote,

@@ -29,6 +29,7 @@ from service.models import (
     Theme,
 )
 from service.models._common import utcnow
+from service.public_urls import public_document_url
 from service.recommendations.schemas import derive_status
 from service.reports import grouping, summary
 from service.reports.model import (
@@ -116,7 +117,8 @@ def _implementation_rank(event: Row) -> tuple:
 _EVENT_COLUMNS = (StatusEvent.id, StatusEvent.recommendation_id, StatusEvent.axis, StatusEvent.new,
                   StatusEvent.effective_on, StatusEvent.evidence, StatusEvent.evidence_url,
                   StatusEvent.document_id, StatusEvent.wording, StatusEvent.recorded_by,
-                  StatusEvent.source_kind, StatusEvent.note, Document.symbol)
+                  StatusEvent.source_kind, StatusEvent.note, Document.symbol,
+                  Document.mechanism.label("doc_mechanism"), Document.language.label("doc_language"))
 
 
 def status_sources(session: Session, ids: Sequence[int]
@@ -137,7 +139,9 @@ def status_sources(session: Session, ids: Sequence[int]
         target = positions if axis == Axis.POSITION else implementations
         target[rec_id] = StatusSource(
             value=event.new, effective_on=event.effective_on, evidence=event.evidence,
-            url=event.evidence_url, document_id=event.document_id, document_symbol=event.symbol,
+            url=public_document_url(event.evidence_url, symbol=event.symbol, language=event.doc_language,
+                                    mechanism=event.doc_mechanism),
+            document_id=event.document_id, document_symbol=event.symbol,
             wording=event.wording, recorded_by=event.recorded_by, note=event.note)
     return positions, implementations
 
@@ -199,7 +203,10 @@ def source_documents(session: Session, ids: set[int], review_ids: set[int], *,
                 stmt = stmt.where(Document.is_sample.is_(False))
             docs.update((d.id, d) for d in session.execute(stmt).scalars())
     ordered = sorted(docs.values(), key=lambda d: (d.published_on or date.max, d.symbol or "", d.id))
-    return [SourceDocument(id=d.id, symbol=d.symbol, title=d.title, kind=d.kind, url=d.url,
+    # The public address, as `/api/v1/documents` shows it: never a server path.
+    return [SourceDocument(id=d.id, symbol=d.symbol, title=d.title, kind=d.kind,
+                           url=public_document_url(d.url, symbol=d.symbol, language=d.language,
+                                                   mechanism=d.mechanism),
                            published_on=d.published_on, sha256=d.sha256, fetched_at=d.fetched_at)
             for d in ordered]
 

@@ -27,6 +27,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from service.models import Document, Recommendation, RecommendingState
+from service.public_urls import public_document_url
 from service.recommendations import repository as repo
 from service.recommendations.routes import state_code
 from service.recommendations.schemas import derive_status
@@ -88,8 +89,11 @@ def _records(session: Session, recs: list[Recommendation]) -> list[dict[str, Any
     tags = content.tags(session, ids)
     positions, implementations = content.status_sources(session, ids)
     doc_ids = sorted({r.source_document_id for r in recs if r.source_document_id})
-    docs = {d.id: (d.symbol, d.url) for d in session.execute(
-        select(Document.id, Document.symbol, Document.url).where(Document.id.in_(doc_ids)))} if doc_ids else {}
+    docs = {d.id: (d.symbol, public_document_url(d.url, symbol=d.symbol, language=d.language,
+                                                  mechanism=d.mechanism))
+            for d in session.execute(select(Document.id, Document.symbol, Document.url, Document.language,
+                                            Document.mechanism).where(Document.id.in_(doc_ids)))} \
+        if doc_ids else {}
     out = []
     for r in recs:
         pos_evidence, pos_date, pos_url = _evidence(positions.get(r.id))

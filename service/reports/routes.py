@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from scrapers.records import Implementation, Mechanism, Position
 from service.db import get_session
+from service.disposition import content_disposition
 from service.errors import NotFound
 from service.models._common import utcnow
 from service.recommendations.repository import RecommendationFilter
@@ -45,7 +46,7 @@ def get_report(
         raise NotFound(f"no recommendations to {report.state_name} in {scope.describe()}")
     disposition = "inline" if format in (ReportFormat.HTML, ReportFormat.JSON) else "attachment"
     return Response(render(report, format), media_type=media_type(format),
-                    headers={"Content-Disposition": f'{disposition}; filename="{file_name(report, format)}"'})
+                    headers={"Content-Disposition": content_disposition(file_name(report, format), disposition)})
 
 
 def export_filter(
@@ -78,4 +79,4 @@ def get_export(request: Request, flt: Annotated[RecommendationFilter, Depends(ex
     engine = request.app.state.engine_provider()
     name = bulk.file_name(flt, format, utcnow().date())
     return StreamingResponse(bulk.stream(engine, flt, format), media_type=bulk.MEDIA_TYPES[format],
-                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                             headers={"Content-Disposition": content_disposition(name)})

@@ -13,6 +13,7 @@ from service.ingest.health import BAD, GOOD, bad_streak
 from service.ingest.runs import NOT_CONFIGURED
 from service.models import RunOutcome, ScrapeRun
 from service.models._common import utcnow
+from service.run_errors import public_entry, scrub
 
 
 def list_runs(session: Session, *, source: str | None, outcome: RunOutcome | None, limit: int,
@@ -69,7 +70,7 @@ def _skip_reason(run: ScrapeRun | None) -> str | None:
     """Why the latest run fetched nothing and what to set, when it was skipped."""
     if run is None or run.outcome != RunOutcome.SKIPPED:
         return None
-    return "; ".join(e.get("message", "") for e in run.errors if e.get("class") == NOT_CONFIGURED) or None
+    return scrub("; ".join(e.get("message", "") for e in run.errors if e.get("class") == NOT_CONFIGURED)) or None
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -84,5 +85,6 @@ def last_error(session: Session, source: str) -> str | None:
                           .order_by(ScrapeRun.id.desc()).limit(1)).scalar_one_or_none()
     if run is None or not run.errors:
         return None
-    err = run.errors[0]
-    return f"{err.get('class')}: {err.get('message')}" + (f" ({err['url']})" if err.get("url") else "")
+    err = public_entry(run.errors[0])  # cleaned again for runs recorded before cleaning on entry
+    where = err.get("url") or err.get("file")
+    return f"{err['class']}: {err['message']}" + (f" ({where})" if where else "")

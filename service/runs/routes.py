@@ -12,6 +12,7 @@ from sqlmodel import Session
 from service.db import get_session
 from service.models import RunOutcome
 from service.pagination import Page, decode_cursor, encode_cursor
+from service.run_errors import public_entry
 from service.runs import repository as repo
 
 router = APIRouter(prefix="/api/v1", tags=["runs"])
@@ -57,8 +58,15 @@ def list_runs(session: Annotated[Session, Depends(get_session)],
     before = decode_cursor(cursor, 1, (int,))[0] if cursor else None
     rows, total = repo.list_runs(session, source=source, outcome=outcome, limit=limit + 1, before_id=before)
     nxt = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
-    return Page(items=[RunOut.model_validate(r, from_attributes=True) for r in rows[:limit]],
-                total=total, next=nxt)
+    return Page(items=[_run_out(r) for r in rows[:limit]], total=total, next=nxt)
+
+
+def _run_out(run: object) -> RunOut:
+    """A run as anyone may see it: errors cleaned again, for runs recorded before errors were
+    cleaned where they are recorded (no SQL, parameters or server paths)."""
+    out = RunOut.model_validate(run, from_attributes=True)
+    out.errors = [public_entry(e) for e in out.errors]
+    return out
 
 
 @router.get("/sources", response_model=Page[SourceOut], summary="Health and freshness of every source")

@@ -29,14 +29,52 @@ METADATA_ADDRESSES = {
 }
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits and reach it through a
+# translator (NAT64: RFC 6052 well-known prefix, RFC 8215 local-use prefix).
+NAT64_PREFIXES = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+SITE_LOCAL = ipaddress.ip_network("fec0::/10")  # deprecated (RFC 3879) but still routed inside sites
+
+
 class AddressRefused(Exception):
     """The URL may not be called; the message names the address and why."""
+
+
+def embedded_ipv4(address: IPAddress) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address leads to, by transition mechanism: a 6to4 or Teredo
+    address, a NAT64 one or an IPv4-compatible/mapped one reaches the IPv4 host it embeds, so
+    that host must be public too."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return []
+    found: list[tuple[str, ipaddress.IPv4Address]] = []
+    if address.ipv4_mapped is not None:
+        found.append(("IPv4-mapped", address.ipv4_mapped))
+    if address.sixtofour is not None:  # 2002::/16: bits 16-48
+        found.append(("6to4", address.sixtofour))
+    if address.teredo is not None:  # 2001::/32: server, and the client XOR 0xffffffff
+        server, client = address.teredo
+        found += [("Teredo", client), ("Teredo server", server)]
+    last32 = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if any(address in prefix for prefix in NAT64_PREFIXES):
+        found.append(("NAT64", last32))
+    if int(address) >> 32 == 0 and int(address) > 1:  # ::a.b.c.d, IPv4-compatible (RFC 4291)
+        found.append(("IPv4-compatible", last32))
+    return found
 
 
 def address_problem(address: IPAddress) -> str | None:
     """Why `address` is not a public unicast address, or None when it is."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return address_problem(address.ipv4_mapped)
+    for how, inner in embedded_ipv4(address):
+        problem = address_problem(inner)
+        if problem:
+            article = "an" if how[0] in "AEIOU" else "a"
+            return f"{article} {how} address embedding {inner}, which is {problem}"
+    if isinstance(address, ipaddress.IPv6Address) and address in SITE_LOCAL:
+        return "a site-local address"
+    if any(address in prefix for prefix in NAT64_PREFIXES):
+        # Python counts ::/8 (which holds 64:ff9b::/96) as reserved: the embedded host decides.
+        return None if address.is_global else "not a public address"
     if address in METADATA_ADDRESSES:
         return f"a {METADATA_ADDRESSES[address]} address"
     for attribute, label in (("is_loopback", "loopback"), ("is_link_local", "link-local"),
@@ -92,7 +130,10 @@ def vet_host(host: str, port: int, allowed: Iterable[str]) -> list[IPAddress]:
         plain = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) \
             and address.ipv4_mapped is not None else address
         problem = address_problem(plain)
-        if problem and not any(plain in net for net in allowed_networks if net.version == plain.version):
+        # The operator's ranges name hosts: the address itself, or the IPv4 host it embeds.
+        candidates = [plain, *(inner for _, inner in embedded_ipv4(plain))]
+        if problem and not any(c in net for c in candidates for net in allowed_networks
+                               if net.version == c.version):
             shown = host if literal == address else f"{host} resolves to {plain}, which"
             raise AddressRefused(f"{shown} is {problem}; webhooks may only reach public "
                                  "addresses (an operator can allow a host or range with "

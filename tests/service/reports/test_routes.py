@@ -35,7 +35,8 @@ def test_report_in_each_format_with_type_and_file_name(api, azerbaijan, fmt):
     assert res.status_code == 200, res.text
     assert res.headers["content-type"] == TYPES[fmt]
     disposition = "inline" if fmt in ("html", "json") else "attachment"
-    assert res.headers["content-disposition"] == f'{disposition}; filename="azerbaijan-upr2.{fmt}"'
+    assert res.headers["content-disposition"] == (f'{disposition}; filename="azerbaijan-upr2.{fmt}"; '
+                                                  f"filename*=UTF-8''azerbaijan-upr2.{fmt}")
     if fmt == "docx":
         assert any(p.style.name == "Heading 1" for p in Document(io.BytesIO(res.content)).paragraphs)
     elif fmt == "xlsx":
