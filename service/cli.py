@@ -218,6 +218,7 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Documents saved on
     if source is not None and source not in SOURCES:
         say(f"--source must be one of {', '.join(SOURCES)}")
         raise typer.Exit(2)
+    _check_symbols([symbol] if symbol else [])
     upgrade_if_embedded()
     settings, engine = get_settings(), get_engine()
     kind = SOURCE_KINDS.get(source or "")
@@ -259,6 +260,7 @@ def scrape(source: Annotated[str, typer.Argument(help="upr-reports, upr-info, pa
     from service.scheduler.progress import RunProgress
 
     states = [s.strip().upper() for s in state] if state else None
+    _check_symbols(symbol or [])
     if problem := argument_error(source, states, symbol, since):
         say(problem)
         raise typer.Exit(2)
@@ -276,6 +278,18 @@ def scrape(source: Annotated[str, typer.Argument(help="upr-reports, upr-info, pa
         progress.summary(report)
     report_run(report, source)
     raise typer.Exit(0 if report.ok or report.skipped else 1)
+
+
+def _check_symbols(symbols: list[str]) -> None:
+    """A --symbol that is no UN symbol is a usage error, refused before it reaches a URL or a row."""
+    from scrapers.symbols import InvalidSymbol, check_symbol
+
+    for value in symbols:
+        try:
+            check_symbol(value, what="--symbol")
+        except InvalidSymbol as exc:
+            say(exc.reason)
+            raise typer.Exit(2) from exc
 
 
 @app.command()

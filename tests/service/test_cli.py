@@ -151,6 +151,7 @@ def test_scrape_with_nothing_configured_says_so_in_one_line_and_claims_no_succes
     (("nope",), "upr-reports, upr-info, pace, coe-exec"),
     (("coe-exec", "--state", "AZE", "--since", "31/01/2024"), "YYYY-MM-DD"),
     (("pace", "--state", "AZE", "--symbol", "A/HRC/39/14"), "--symbol is for upr-reports only"),
+    (("upr-reports", "--state", "AZE", "--symbol", 'A/HRC/39/14"\r\nX: 1'), "not a UN document symbol"),
 ])
 def test_scrape_arguments_that_cannot_make_a_run_are_a_usage_error_recorded_nowhere(settings, engine, args,
                                                                                     names):
