@@ -26,6 +26,7 @@ from scrapers.pace import (
 )
 from scrapers.records import Implementation, Mechanism, Position, text_sha256
 from tests.fakes.source_server import Scripted
+from tests.scrapers.pace_damaged import DAMAGED
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pace"
 URL = "https://pace.coe.int/en/files/28584/html"
@@ -291,7 +292,7 @@ def test_refused_fixtures_name_what_is_missing():
                                            "\\(2020\\) \u2013 Reported cases"}
     for name, reason in cases.items():
         with pytest.raises(LayoutChanged, match=reason):
-            _parse(name)
+            parse_pace_page(DAMAGED[name](), url=URL)
 
 
 def test_a_lost_paragraph_in_the_numbering_is_refused():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.scrapers.pace_damaged import DAMAGED
 from tests.service.dbdump import dump
 from tests.service.test_cli import recwatch
 
@@ -32,7 +33,7 @@ def test_import_of_an_incomplete_page_fails_with_the_reason_and_changes_nothing(
     assert stored.returncode == 0, stored.stderr
     before = dump(engine)
     saved = tmp_path / "truncated.html"
-    saved.write_bytes((PACE / name).read_bytes())
+    saved.write_bytes(DAMAGED[name]())
     res = recwatch(settings, "import", str(saved), "--source", "pace")
     assert res.returncode == 1, res.stderr
     lines = res.stderr.strip().splitlines()
@@ -46,10 +47,12 @@ def test_import_of_an_incomplete_page_fails_with_the_reason_and_changes_nothing(
 
 
 @pytest.mark.parametrize("name", REFUSED)
-def test_parse_of_an_incomplete_page_prints_nothing_and_fails_with_the_reason(settings, name):
-    res = recwatch(settings, "parse", str(PACE / name))
+def test_parse_of_an_incomplete_page_prints_nothing_and_fails_with_the_reason(settings, tmp_path, name):
+    saved = tmp_path / name
+    saved.write_bytes(DAMAGED[name]())
+    res = recwatch(settings, "parse", str(saved))
     assert res.returncode == 1 and res.stdout == ""
-    assert res.stderr.startswith(f"{PACE / name}: {REFUSED[name]}"), res.stderr
+    assert res.stderr.startswith(f"{saved}: {REFUSED[name]}"), res.stderr
 
 
 @pytest.mark.parametrize("first,name,references", [
