@@ -11,10 +11,12 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from service.models import ApiKey, Role
 from service.models._common import utcnow
+from service.models.access import DashboardSession
 
 KEY_PREFIX = "rw_"
 
@@ -54,9 +56,15 @@ def verify_key(session: Session, key: str) -> Principal | None:
 
 
 def revoke_key(session: Session, name: str) -> bool:
+    """Revoke the key and end its dashboard sessions in the same transaction (CLI and API alike),
+    so a cookie copied from one of its sign-ins stops working too."""
     row = session.execute(select(ApiKey).where(ApiKey.name == name)).scalar_one_or_none()
     if row is None or row.revoked_at is not None:
         return False
-    row.revoked_at = utcnow()
+    now = utcnow()
+    row.revoked_at = now
     session.add(row)
+    session.execute(update(DashboardSession)
+                    .where(DashboardSession.key_id == row.id, DashboardSession.revoked_at.is_(None))
+                    .values(revoked_at=now))
     return True

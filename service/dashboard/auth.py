@@ -1,8 +1,9 @@
 """The editor session: a signed cookie (HttpOnly, SameSite=Lax) that carries who signed in with
 which API key, and a per-session CSRF token that every POST form must echo.
 
-The cookie is signed, not encrypted: it holds the key's id, name and role (never the key).
-Writes re-read the key from the database, so a key revoked after sign-in stops writing at once.
+The cookie is signed, not encrypted: it holds the key's id, name and role (never the key) and
+the id of a server-side `DashboardSession`. Every request checks that session (not revoked, not
+expired, key not revoked), so signing out or revoking the key ends a copied cookie at once.
 """
 
 from __future__ import annotations
@@ -16,14 +17,18 @@ import os
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import Request, Response
+from sqlalchemy import Engine, delete, select
 from sqlmodel import Session
 
 from service.auth.keys import Principal
 from service.config import Settings
 from service.models import ROLE_RANK, ApiKey, Role
+from service.models._common import utcnow
+from service.models.access import DashboardSession
 
 COOKIE = "rw_dashboard"
 TTL_SECONDS = 12 * 3600  # a working day; signing in again is cheap
@@ -39,6 +44,7 @@ class Viewer:
     key_id: int
     name: str
     role: Role
+    sid: str = ""  # the server-side session; "" in cookies from before sessions were stored
 
     @property
     def can_edit(self) -> bool:
@@ -91,7 +97,7 @@ def _unb64(text: str) -> bytes:
 def encode(data: SessionData, secret: bytes) -> str:
     viewer = data.viewer
     body = {"c": data.csrf, "e": data.expires,
-            "v": [viewer.key_id, viewer.name, viewer.role.value] if viewer else None}
+            "v": [viewer.key_id, viewer.name, viewer.role.value, viewer.sid] if viewer else None}
     payload = _b64(json.dumps(body, separators=(",", ":")).encode())
     mac = hmac.new(secret, payload.encode(), hashlib.sha256).digest()
     return f"{payload}.{_b64(mac)}"
@@ -108,15 +114,77 @@ def decode(value: str, secret: bytes, *, now: float | None = None) -> SessionDat
         if int(body["e"]) < (now or time.time()):
             return None
         v = body.get("v")
-        viewer = Viewer(int(v[0]), str(v[1]), Role(v[2])) if v else None
+        viewer = Viewer(int(v[0]), str(v[1]), Role(v[2]), str(v[3]) if len(v) > 3 else "") if v else None
         return SessionData(csrf=str(body["c"]), viewer=viewer, expires=int(body["e"]))
     except (ValueError, KeyError, TypeError, IndexError):
         return None
 
 
+def _token_hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def start_session(session: Session, key_id: int, *, now: float | None = None) -> tuple[str, int]:
+    """Store a new sign-in for `key_id` (and drop its long-expired ones); returns (sid, expires)."""
+    started = int(now or time.time())
+    expires = started + TTL_SECONDS
+    sid = secrets.token_urlsafe(24)
+    stale = datetime.fromtimestamp(started - 7 * 86400, UTC)  # a week of history for a look back
+    session.execute(delete(DashboardSession).where(DashboardSession.key_id == key_id,
+                                                   DashboardSession.expires_at < stale))
+    session.add(DashboardSession(token_hash=_token_hash(sid), key_id=key_id,
+                                 expires_at=datetime.fromtimestamp(expires, UTC)))
+    return sid, expires
+
+
+def end_session(session: Session, viewer: Viewer | None) -> bool:
+    """Revoke the viewer's session (sign-out); True when one was live."""
+    if viewer is None or not viewer.sid:
+        return False
+    row = session.execute(select(DashboardSession).where(
+        DashboardSession.token_hash == _token_hash(viewer.sid))).scalar_one_or_none()
+    if row is None or row.revoked_at is not None or row.key_id != viewer.key_id:
+        return False
+    row.revoked_at = utcnow()
+    session.add(row)
+    return True
+
+
+def session_live(session: Session, viewer: Viewer) -> bool:
+    """The viewer's server-side session exists for their key, is not revoked or expired, and the
+    key itself is not revoked."""
+    if not viewer.sid:
+        return False
+    row = session.execute(
+        select(DashboardSession.id)
+        .join(ApiKey, ApiKey.id == DashboardSession.key_id)
+        .where(DashboardSession.token_hash == _token_hash(viewer.sid),
+               DashboardSession.key_id == viewer.key_id,
+               DashboardSession.revoked_at.is_(None),
+               DashboardSession.expires_at > utcnow(),
+               ApiKey.revoked_at.is_(None))).first()
+    return row is not None
+
+
+def _engine(request: Request) -> Engine:
+    provider = getattr(request.app.state, "engine_provider", None)
+    if provider is None:
+        from service.db import get_engine
+
+        return get_engine()
+    return provider()
+
+
 def load(request: Request, settings: Settings) -> SessionData | None:
+    """The request's session; a viewer whose server-side session has ended is dropped (the
+    CSRF token stays, for the sign-in form), so the request counts as signed out."""
     raw = request.cookies.get(COOKIE)
-    return decode(raw, signing_secret(settings)) if raw else None
+    data = decode(raw, signing_secret(settings)) if raw else None
+    if data is None or data.viewer is None:
+        return data
+    with Session(_engine(request)) as session:
+        live = session_live(session, data.viewer)
+    return data if live else SessionData(csrf=data.csrf, viewer=None, expires=data.expires)
 
 
 def new_session(viewer: Viewer | None = None) -> SessionData:
@@ -149,8 +217,9 @@ def same_origin(request: Request) -> bool:
 
 
 def principal(session: Session, viewer: Viewer | None, minimum: Role) -> Principal | None:
-    """The viewer as a Principal if their key still exists, is not revoked and has the role."""
-    if viewer is None:
+    """The viewer as a Principal if their session is live, their key still exists, is not revoked
+    and has the role (checked again in the request's own transaction, before any write)."""
+    if viewer is None or not session_live(session, viewer):
         return None
     row = session.get(ApiKey, viewer.key_id)
     if row is None or row.revoked_at is not None or ROLE_RANK[Role(row.role)] < ROLE_RANK[minimum]:

@@ -2,7 +2,8 @@
 rotate the secret, delete, and read the delivery log with every attempt; redeliver one event.
 
 Built on `service.webhooks` (repository, filter validation, SSRF guard) so the rules are the
-API's; every change is audited like the API's writes.
+API's, ownership included: editors see and manage only their key's subscriptions, admins all.
+Every change is audited like the API's writes.
 """
 
 from __future__ import annotations
@@ -36,27 +37,27 @@ Many = Annotated[list[str] | None, Form()]
 DELIVERIES_PER_PAGE = 30
 
 
-def _editor(page: Page, request: Request, csrf: str | None = None) -> tuple[Principal | None, Response | None]:
+def _editor(page: Page, request: Request, csrf: str | None = None) -> Principal | Response:
     """The signed-in editor, or the answer to give instead (sign-in, or a refused form)."""
     if csrf is not None and (not auth.csrf_ok(page.data, csrf) or not auth.same_origin(request)):
-        return None, page.render("error.html", status=403, title="Form expired",
-                                 message="This form is too old or came from another site. Reload and try again.")
+        return page.render("error.html", status=403, title="Form expired",
+                           message="This form is too old or came from another site. Reload and try again.")
     principal = auth.principal(page.session, page.viewer, Role.EDITOR)
     if principal is None:
         if page.viewer is not None:
-            return None, page.render("error.html", status=403, title="Editors only",
-                                     message="Managing webhooks needs an editor or admin key.")
-        return None, RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
-    return principal, None
+            return page.render("error.html", status=403, title="Editors only",
+                               message="Managing webhooks needs an editor or admin key.")
+        return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+    return principal
 
 
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
 
 
-def _list_page(page: Page, *, errors: dict[str, str] | None = None, form: dict | None = None,
-               status: int = 200) -> HTMLResponse:
-    subs, total = repository.list_subscriptions(page.session, after_id=None, limit=200)
+def _list_page(page: Page, principal: Principal, *, errors: dict[str, str] | None = None,
+               form: dict | None = None, status: int = 200) -> HTMLResponse:
+    subs, total = repository.list_subscriptions(page.session, after_id=None, limit=200, principal=principal)
     return page.render("subscriptions.html", status=status, subs=subs, total=total, errors=errors or {},
                        form=form or {"url": "", "event_types": [], "states": "", "themes": "",
                                      "mechanisms": [], "positions": []},
@@ -66,17 +67,19 @@ def _list_page(page: Page, *, errors: dict[str, str] | None = None, form: dict |
 
 @router.get("/subscriptions", response_class=HTMLResponse)
 def subscriptions(request: Request, page: PageDep) -> Response:
-    _, refusal = _editor(page, request)
-    return refusal or _list_page(page)
+    principal = _editor(page, request)
+    if isinstance(principal, Response):
+        return principal
+    return _list_page(page, principal)
 
 
 @router.post("/subscriptions", response_class=HTMLResponse)
 def create(request: Request, page: PageDep, csrf: Text = "", url: Text = "", states: Text = "",
            themes: Text = "", event_types: Many = None, mechanisms: Many = None,
            positions: Many = None) -> Response:
-    principal, refusal = _editor(page, request, csrf)
-    if refusal:
-        return refusal
+    principal = _editor(page, request, csrf)
+    if isinstance(principal, Response):
+        return principal
     event_types, mechanisms, positions = event_types or [], mechanisms or [], positions or []
     form = {"url": url, "states": states, "themes": themes, "event_types": event_types,
             "mechanisms": mechanisms, "positions": positions}
@@ -95,19 +98,19 @@ def create(request: Request, page: PageDep, csrf: Text = "", url: Text = "", sta
     except FilterError as exc:
         errors["filters"], filters = str(exc), {}
     if errors:
-        return _list_page(page, errors=errors, form=form, status=422)
+        return _list_page(page, principal, errors=errors, form=form, status=422)
     sub = repository.create_subscription(page.session, url=url.strip(), event_types=types, filters=filters,
-                                         created_by=principal.name)
+                                         created_by=principal.name, owner_key_id=principal.key_id)
     audit.record(page.session, principal, "subscription.create", target=f"subscription/{sub.id}",
                  request=request, detail={"url": sub.url, "event_types": types, "filters": filters,
                                           "via": "dashboard"})
     page.session.commit()
-    return _detail(page, sub.id, secret=sub.secret, status=201)
+    return _detail(page, principal, sub.id, secret=sub.secret, status=201)
 
 
-def _detail(page: Page, subscription_id: int, *, secret: str | None = None, before: int | None = None,
-            message: str | None = None, status: int = 200) -> HTMLResponse:
-    sub = page.session.get(WebhookSubscription, subscription_id)
+def _detail(page: Page, principal: Principal, subscription_id: int, *, secret: str | None = None,
+            before: int | None = None, message: str | None = None, status: int = 200) -> HTMLResponse:
+    sub = _load(page, principal, subscription_id)
     if sub is None:
         return page.not_found(f"No webhook subscription {subscription_id}.")
     rows, attempts, total = repository.list_deliveries(page.session, sub.id, before_id=before,
@@ -120,23 +123,27 @@ def _detail(page: Page, subscription_id: int, *, secret: str | None = None, befo
 @router.get("/subscriptions/{subscription_id}", response_class=HTMLResponse)
 def subscription(subscription_id: int, request: Request, page: PageDep, before: int | None = None,
                  done: str | None = None) -> Response:
-    _, refusal = _editor(page, request)
+    principal = _editor(page, request)
+    if isinstance(principal, Response):
+        return principal
     messages = {"enabled": "The subscription is active again.", "disabled": "The subscription is disabled.",
                 "redelivered": "The event was queued for delivery again, with a new webhook-id."}
-    return refusal or _detail(page, subscription_id, before=before, message=messages.get(done or ""))
+    return _detail(page, principal, subscription_id, before=before, message=messages.get(done or ""))
 
 
-def _load(page: Page, subscription_id: int) -> WebhookSubscription | None:
-    return page.session.get(WebhookSubscription, subscription_id)
+def _load(page: Page, principal: Principal, subscription_id: int) -> WebhookSubscription | None:
+    """The subscription if this editor may manage it (others' look absent, as in the API)."""
+    sub = page.session.get(WebhookSubscription, subscription_id)
+    return sub if sub is not None and repository.may_manage(principal, sub) else None
 
 
 @router.post("/subscriptions/{subscription_id}/active", response_class=HTMLResponse)
 def set_active(subscription_id: int, request: Request, page: PageDep, csrf: Text = "",
                active: Text = "") -> Response:
-    principal, refusal = _editor(page, request, csrf)
-    if refusal:
-        return refusal
-    sub = _load(page, subscription_id)
+    principal = _editor(page, request, csrf)
+    if isinstance(principal, Response):
+        return principal
+    sub = _load(page, principal, subscription_id)
     if sub is None:
         return page.not_found(f"No webhook subscription {subscription_id}.")
     sub.active = active == "1"
@@ -153,10 +160,10 @@ def set_active(subscription_id: int, request: Request, page: PageDep, csrf: Text
 
 @router.post("/subscriptions/{subscription_id}/rotate", response_class=HTMLResponse)
 def rotate(subscription_id: int, request: Request, page: PageDep, csrf: Text = "") -> Response:
-    principal, refusal = _editor(page, request, csrf)
-    if refusal:
-        return refusal
-    sub = _load(page, subscription_id)
+    principal = _editor(page, request, csrf)
+    if isinstance(principal, Response):
+        return principal
+    sub = _load(page, principal, subscription_id)
     if sub is None:
         return page.not_found(f"No webhook subscription {subscription_id}.")
     secret = repository.rotate_secret(page.session, sub,
@@ -164,15 +171,15 @@ def rotate(subscription_id: int, request: Request, page: PageDep, csrf: Text = "
     audit.record(page.session, principal, "subscription.rotate_secret", target=f"subscription/{sub.id}",
                  request=request, detail={"via": "dashboard"})
     page.session.commit()
-    return _detail(page, sub.id, secret=secret)
+    return _detail(page, principal, sub.id, secret=secret)
 
 
 @router.post("/subscriptions/{subscription_id}/delete", response_class=HTMLResponse)
 def delete(subscription_id: int, request: Request, page: PageDep, csrf: Text = "") -> Response:
-    principal, refusal = _editor(page, request, csrf)
-    if refusal:
-        return refusal
-    sub = _load(page, subscription_id)
+    principal = _editor(page, request, csrf)
+    if isinstance(principal, Response):
+        return principal
+    sub = _load(page, principal, subscription_id)
     if sub is None:
         return page.not_found(f"No webhook subscription {subscription_id}.")
     audit.record(page.session, principal, "subscription.delete", target=f"subscription/{sub.id}",
@@ -184,11 +191,11 @@ def delete(subscription_id: int, request: Request, page: PageDep, csrf: Text = "
 
 @router.post("/deliveries/{delivery_id}/redeliver", response_class=HTMLResponse)
 def redeliver(delivery_id: int, request: Request, page: PageDep, csrf: Text = "") -> Response:
-    principal, refusal = _editor(page, request, csrf)
-    if refusal:
-        return refusal
+    principal = _editor(page, request, csrf)
+    if isinstance(principal, Response):
+        return principal
     try:
-        copy = repository.redeliver(page.session, delivery_id)
+        copy = repository.redeliver(page.session, delivery_id, principal=principal)
     except ServiceError as exc:  # unknown delivery, or its subscription is disabled
         return page.render("error.html", status=exc.status_code, title="Not redelivered", message=exc.message)
     audit.record(page.session, principal, "delivery.redeliver", target=f"delivery/{delivery_id}",

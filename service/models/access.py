@@ -1,11 +1,12 @@
-"""API keys: only a hash is stored; the key itself is shown once, when it is created."""
+"""API keys: only a hash is stored; the key itself is shown once, when it is created.
+Dashboard sessions live here too, so that signing out or revoking a key ends them server-side."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column
+from sqlalchemy import Column, Index
 from sqlmodel import Field, SQLModel
 
 from service.models._common import UTCDateTime, enum_check, utcnow
@@ -30,4 +31,18 @@ class ApiKey(SQLModel, table=True):
     role: str = Field(max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     last_used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class DashboardSession(SQLModel, table=True):
+    """One dashboard sign-in. The signed cookie names it (only a hash is stored); every request
+    checks it is neither revoked nor expired, so a copied cookie dies with sign-out or its key."""
+
+    __tablename__ = "dashboard_session"
+    __table_args__ = (Index("ix_dashboard_session_key", "key_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    key_id: int = Field(foreign_key="api_key.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -19,7 +19,11 @@ class DeliveryStatus(StrEnum):
 
 
 class WebhookSubscription(SQLModel, table=True):
+    """`owner_key_id` is the creating key: editors manage only their own; NULL means admins only
+    (rows from before ownership whose `created_by` names no key)."""
+
     __tablename__ = "webhook_subscription"
+    __table_args__ = (Index("ix_webhook_subscription_owner", "owner_key_id", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(max_length=2000)
     secret: str = Field(max_length=200)
@@ -31,6 +35,7 @@ class WebhookSubscription(SQLModel, table=True):
     disabled_reason: str | None = Field(default=None, max_length=500)
     failing_since: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_by: str = Field(max_length=120)
+    owner_key_id: int | None = Field(default=None, foreign_key="api_key.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 

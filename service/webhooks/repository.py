@@ -1,6 +1,8 @@
 """SQL for subscriptions, the delivery log, redelivery and replay, and the lookups fan-out needs.
 
-Functions work in the caller's session; the caller (a route or a job) commits.
+Functions work in the caller's session; the caller (a route or a job) commits. Given a
+`principal`, lookups honour ownership: editors reach only subscriptions their key created
+(anything else is "not found", so ids of others' subscriptions reveal nothing); admins reach all.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from service.auth.keys import Principal
 from service.errors import Conflict, InvalidParameter, NotFound
 from service.models import (
+    ROLE_RANK,
     ChangeEvent,
     DeliveryStatus,
     RecommendationTheme,
+    Role,
     Theme,
     WebhookAttempt,
     WebhookDelivery,
@@ -35,28 +40,43 @@ MAX_REPLAY_EVENTS = 10_000  # one replay call; ask for a later `since` beyond th
 # --- subscriptions -------------------------------------------------------------------------
 
 def create_subscription(session: Session, *, url: str, event_types: list[str],
-                        filters: dict[str, list[str]], created_by: str) -> WebhookSubscription:
-    """A new active subscription with a fresh secret."""
+                        filters: dict[str, list[str]], created_by: str,
+                        owner_key_id: int | None = None) -> WebhookSubscription:
+    """A new active subscription with a fresh secret, owned by `owner_key_id` (None: admins only)."""
     sub = WebhookSubscription(url=url, secret=generate_secret(), event_types=event_types,
-                              filters=filters, created_by=created_by)
+                              filters=filters, created_by=created_by, owner_key_id=owner_key_id)
     session.add(sub)
     session.flush()
     return sub
 
 
-def get_subscription(session: Session, subscription_id: int) -> WebhookSubscription:
-    """The subscription; NotFound otherwise."""
+def sees_all(principal: Principal) -> bool:
+    """Admins manage every subscription; editors only their own."""
+    return ROLE_RANK[principal.role] >= ROLE_RANK[Role.ADMIN]
+
+
+def may_manage(principal: Principal | None, sub: WebhookSubscription) -> bool:
+    """None is a job or the CLI (no ownership); otherwise admin, or the owning key."""
+    return principal is None or sees_all(principal) or sub.owner_key_id == principal.key_id
+
+
+def get_subscription(session: Session, subscription_id: int,
+                     principal: Principal | None = None) -> WebhookSubscription:
+    """The subscription if `principal` may manage it; NotFound otherwise (also for others')."""
     sub = session.get(WebhookSubscription, subscription_id)
-    if sub is None:
+    if sub is None or not may_manage(principal, sub):
         raise NotFound(f"no webhook subscription {subscription_id}")
     return sub
 
 
-def list_subscriptions(session: Session, *, after_id: int | None, limit: int
-                       ) -> tuple[list[WebhookSubscription], int]:
-    """A page of subscriptions by id, and the total."""
-    total = session.execute(select(func.count()).select_from(WebhookSubscription)).scalar_one()
-    stmt = select(WebhookSubscription).order_by(WebhookSubscription.id).limit(limit)
+def list_subscriptions(session: Session, *, after_id: int | None, limit: int,
+                       principal: Principal | None = None) -> tuple[list[WebhookSubscription], int]:
+    """A page of the subscriptions `principal` may manage, by id, and their total."""
+    conds = []
+    if principal is not None and not sees_all(principal):
+        conds.append(WebhookSubscription.owner_key_id == principal.key_id)
+    total = session.execute(select(func.count()).select_from(WebhookSubscription).where(*conds)).scalar_one()
+    stmt = select(WebhookSubscription).where(*conds).order_by(WebhookSubscription.id).limit(limit)
     if after_id is not None:
         stmt = stmt.where(WebhookSubscription.id > after_id)
     return list(session.execute(stmt).scalars()), total
@@ -154,12 +174,15 @@ def _require_active(sub: WebhookSubscription) -> None:
                        "re-enable it with PATCH {\"active\": true} first")
 
 
-def redeliver(session: Session, delivery_id: int, *, now: datetime | None = None) -> WebhookDelivery:
-    """A new delivery of the same event to the same subscription, with a new webhook-id."""
+def redeliver(session: Session, delivery_id: int, *, now: datetime | None = None,
+              principal: Principal | None = None) -> WebhookDelivery:
+    """A new delivery of the same event to the same subscription, with a new webhook-id; only of
+    a subscription `principal` may manage (NotFound otherwise)."""
     original = session.get(WebhookDelivery, delivery_id)
-    if original is None:
+    sub = session.get(WebhookSubscription, original.subscription_id) if original is not None else None
+    if original is None or sub is None or not may_manage(principal, sub):
         raise NotFound(f"no webhook delivery {delivery_id}")
-    _require_active(get_subscription(session, original.subscription_id))
+    _require_active(sub)
     replay = _next_replay(session, original.subscription_id, [original.event_id])[original.event_id]
     copy = WebhookDelivery(**delivery_row(original.subscription_id, original.event_id,
                                           now or utcnow(), replay))

@@ -1,4 +1,7 @@
-"""`/api/v1/subscriptions` and `/api/v1/deliveries`: manage webhooks (editor or admin key)."""
+"""`/api/v1/subscriptions` and `/api/v1/deliveries`: manage webhooks (editor or admin key).
+
+Editors see and manage only the subscriptions their key created; admins all (including those
+owned by no key). Every call that writes or sends (ping, replay, redeliver too) is audited."""
 
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ from service.webhooks.schemas import (
     SubscriptionOut,
     SubscriptionPatch,
 )
-from service.webhooks.sender import Outgoing, Sender
+from service.webhooks.sender import Outcome, Outgoing, Sender
 from service.webhooks.signing import new_webhook_id, secrets_in_force, webhook_headers
 from service.webhooks.ssrf import AddressRefused, vet_url
 
@@ -81,8 +84,8 @@ def create_subscription(body: SubscriptionIn, request: Request, session: Session
                         principal: Editor) -> SubscriptionCreated:
     event_types, filters = _checked_types(body.event_types), _checked_filters(body.filters)
     url = _checked_url(body.url, settings)
-    sub = repository.create_subscription(session, url=url, event_types=event_types,
-                                         filters=filters, created_by=principal.name)
+    sub = repository.create_subscription(session, url=url, event_types=event_types, filters=filters,
+                                         created_by=principal.name, owner_key_id=principal.key_id)
     session.flush()
     audit.record(session, principal, "subscription.create", target=f"subscription/{sub.id}", request=request,
                  detail={"url": url, "event_types": event_types, "filters": filters})
@@ -91,25 +94,26 @@ def create_subscription(body: SubscriptionIn, request: Request, session: Session
 
 
 @router.get("/subscriptions", response_model=Page[SubscriptionOut], summary="List subscriptions")
-def list_subscriptions(session: SessionDep, _: Editor,
+def list_subscriptions(session: SessionDep, principal: Editor,
                        cursor: Annotated[str | None, Query(max_length=200)] = None,
                        limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Page[SubscriptionOut]:
-    subs, total = repository.list_subscriptions(session, after_id=_after(cursor), limit=limit + 1)
+    subs, total = repository.list_subscriptions(session, after_id=_after(cursor), limit=limit + 1,
+                                                principal=principal)
     more = len(subs) > limit
     items = [_out(s) for s in subs[:limit]]
     return Page(items=items, total=total, next=encode_cursor([items[-1].id]) if more else None)
 
 
 @router.get("/subscriptions/{subscription_id}", response_model=SubscriptionOut)
-def get_subscription(subscription_id: RowId, session: SessionDep, _: Editor) -> SubscriptionOut:
-    return _out(repository.get_subscription(session, subscription_id))
+def get_subscription(subscription_id: RowId, session: SessionDep, principal: Editor) -> SubscriptionOut:
+    return _out(repository.get_subscription(session, subscription_id, principal))
 
 
 @router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionOut,
               summary="Change URL, event types, filters, or (re-)enable")
 def update_subscription(subscription_id: RowId, body: SubscriptionPatch, request: Request, session: SessionDep,
                         settings: SettingsDep, principal: Editor) -> SubscriptionOut:
-    sub = repository.get_subscription(session, subscription_id)
+    sub = repository.get_subscription(session, subscription_id, principal)
     if body.url is not None:
         sub.url = _checked_url(body.url, settings)
     if body.event_types is not None:
@@ -133,7 +137,7 @@ def update_subscription(subscription_id: RowId, body: SubscriptionPatch, request
                summary="Delete a subscription with its delivery log")
 def delete_subscription(subscription_id: RowId, request: Request, session: SessionDep,
                         principal: Editor) -> Response:
-    session.delete(repository.get_subscription(session, subscription_id))
+    session.delete(repository.get_subscription(session, subscription_id, principal))
     audit.record(session, principal, "subscription.delete", target=f"subscription/{subscription_id}",
                  request=request)
     session.commit()
@@ -144,7 +148,7 @@ def delete_subscription(subscription_id: RowId, request: Request, session: Sessi
              summary="New secret; the old one keeps signing for the grace period")
 def rotate_secret(subscription_id: RowId, request: Request, session: SessionDep, settings: SettingsDep,
                   principal: Editor) -> SecretRotated:
-    sub = repository.get_subscription(session, subscription_id)
+    sub = repository.get_subscription(session, subscription_id, principal)
     secret = repository.rotate_secret(session, sub,
                                       grace=timedelta(hours=settings.webhook_secret_grace_hours))
     audit.record(session, principal, "subscription.rotate_secret", target=f"subscription/{sub.id}",
@@ -157,17 +161,34 @@ def rotate_secret(subscription_id: RowId, request: Request, session: SessionDep,
 
 @router.post("/subscriptions/{subscription_id}/ping", response_model=PingResult,
              summary="Send a signed test event (type `ping`) now and report the answer")
-def ping(subscription_id: RowId, session: SessionDep, settings: SettingsDep, _: Editor) -> PingResult:
-    sub = repository.get_subscription(session, subscription_id)
+def ping(subscription_id: RowId, request: Request, session: SessionDep, settings: SettingsDep,
+         principal: Editor) -> PingResult:
+    """Answers status and timing only, never the receiver's body (see `PingResult`)."""
+    sub = repository.get_subscription(session, subscription_id, principal)
     now, webhook_id = datetime.now(UTC), new_webhook_id()
     body = ping_body(sub.id, now)
     signing = secrets_in_force(sub.secret, sub.previous_secret, sub.previous_secret_expires_at, now)
     headers = webhook_headers(signing, webhook_id, int(now.timestamp()), body, settings.user_agent)
     with Sender(settings) as sender:
         outcome = sender.send(Outgoing(sub.url, body, headers))
-    return PingResult(ok=outcome.ok, webhook_id=webhook_id, http_status=outcome.http_status,
-                      duration_ms=outcome.duration_ms, error=outcome.error,
-                      response_excerpt=outcome.response_excerpt)
+    result = PingResult(ok=outcome.ok, webhook_id=webhook_id, http_status=outcome.http_status,
+                        duration_ms=outcome.duration_ms, error=_ping_error(outcome))
+    audit.record(session, principal, "subscription.ping", target=f"subscription/{sub.id}", request=request,
+                 detail={"url": sub.url, "webhook_id": webhook_id, "http_status": result.http_status,
+                         "ok": result.ok})
+    session.commit()
+    return result
+
+
+def _ping_error(outcome: Outcome) -> str | None:
+    """The status for an answer (no headers: a redirect's Location is the target's too), else
+    the sender's description of the connection failure."""
+    if outcome.http_status is None:
+        return outcome.error
+    if 200 <= outcome.http_status < 300:
+        return None
+    moved = " (redirect not followed)" if 300 <= outcome.http_status < 400 else ""
+    return f"HTTP {outcome.http_status}{moved}"
 
 
 def _delivery_out(d: WebhookDelivery, e: ChangeEvent, attempts: list[WebhookAttempt]) -> DeliveryOut:
@@ -182,10 +203,10 @@ def _delivery_out(d: WebhookDelivery, e: ChangeEvent, attempts: list[WebhookAtte
 
 @router.get("/subscriptions/{subscription_id}/deliveries", response_model=Page[DeliveryOut],
             summary="The delivery log, newest first, with every attempt")
-def list_deliveries(subscription_id: RowId, session: SessionDep, _: Editor,
+def list_deliveries(subscription_id: RowId, session: SessionDep, principal: Editor,
                     cursor: Annotated[str | None, Query(max_length=200)] = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[DeliveryOut]:
-    repository.get_subscription(session, subscription_id)
+    repository.get_subscription(session, subscription_id, principal)
     rows, attempts, total = repository.list_deliveries(session, subscription_id,
                                                        before_id=_after(cursor), limit=limit + 1)
     more = len(rows) > limit
@@ -195,8 +216,11 @@ def list_deliveries(subscription_id: RowId, session: SessionDep, _: Editor,
 
 @router.post("/deliveries/{delivery_id}/redeliver", status_code=202, response_model=DeliveryOut,
              summary="Send the same event again, as a new delivery with a new webhook-id")
-def redeliver(delivery_id: RowId, session: SessionDep, _: Editor) -> DeliveryOut:
-    copy = repository.redeliver(session, delivery_id)
+def redeliver(delivery_id: RowId, request: Request, session: SessionDep, principal: Editor) -> DeliveryOut:
+    copy = repository.redeliver(session, delivery_id, principal=principal)
+    audit.record(session, principal, "delivery.redeliver", target=f"delivery/{delivery_id}", request=request,
+                 detail={"subscription_id": copy.subscription_id, "new_delivery_id": copy.id,
+                         "webhook_id": copy.webhook_id})
     session.commit()
     event = session.get(ChangeEvent, copy.event_id)
     assert event is not None
@@ -205,9 +229,9 @@ def redeliver(delivery_id: RowId, session: SessionDep, _: Editor) -> DeliveryOut
 
 @router.post("/subscriptions/{subscription_id}/replay", status_code=202, response_model=ReplayResult,
              summary="Send again every matching event since a time (new webhook-ids)")
-def replay(subscription_id: RowId, session: SessionDep, _: Editor,
+def replay(subscription_id: RowId, request: Request, session: SessionDep, principal: Editor,
            since: Annotated[datetime, Query(description="ISO 8601; naive times are UTC")]) -> ReplayResult:
-    sub = repository.get_subscription(session, subscription_id)
+    sub = repository.get_subscription(session, subscription_id, principal)
     if since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     if since > utcnow():
@@ -215,5 +239,7 @@ def replay(subscription_id: RowId, session: SessionDep, _: Editor,
     events = repository.replay_candidates(session, since)
     wanted = [e for e, _ in matching_subscriptions(session, [sub], events)]
     queued = repository.queue_replay(session, sub, wanted)
+    audit.record(session, principal, "subscription.replay", target=f"subscription/{sub.id}", request=request,
+                 detail={"since": since.isoformat(), "queued": queued})
     session.commit()
     return ReplayResult(subscription_id=sub.id, since=since, queued=queued)

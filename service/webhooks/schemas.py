@@ -47,6 +47,8 @@ class SubscriptionOut(BaseModel):
     failing_since: datetime | None
     previous_secret_expires_at: datetime | None
     created_by: str
+    owner_key_id: int | None = Field(
+        description="the API key that owns it; null: no key (from before ownership), admins only")
     created_at: datetime
     updated_at: datetime
 
@@ -63,12 +65,14 @@ class SecretRotated(BaseModel):
 
 
 class PingResult(BaseModel):
+    """Status and timing only: the receiver's body is never echoed, or ping would let a key read
+    pages of any host on the allow-list."""
+
     ok: bool
     webhook_id: str
     http_status: int | None
     duration_ms: int
-    error: str | None
-    response_excerpt: str | None
+    error: str | None = Field(description="`HTTP <status>` or the connection error; never the body")
 
 
 class AttemptOut(BaseModel):

@@ -4,8 +4,10 @@ no horizontal scroll) on every page, with a screenshot of each at phone width.""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from sqlmodel import Session
 
+from service.models import ApiKey
 from service.webhooks import repository
 from tests.dashboard.conftest import Site, Watch
 
@@ -23,8 +25,10 @@ def pages(site: Site) -> dict[str, str]:
 
 def editor_pages(site: Site) -> dict[str, str]:
     with Session(site.engine) as s:
+        owner = s.execute(select(ApiKey.id).where(ApiKey.name == "dashboard-editor")).scalar_one()
         sub = repository.create_subscription(s, url="https://example.org/hook", event_types=["*"],
-                                             filters={"states": ["AZE"]}, created_by="dashboard-editor")
+                                             filters={"states": ["AZE"]}, created_by="dashboard-editor",
+                                             owner_key_id=owner)  # editors see only their own
         s.commit()
         sub_id = sub.id
     return {"editor-subscriptions": "/subscriptions", "editor-subscription": f"/subscriptions/{sub_id}",

@@ -44,7 +44,7 @@ def test_upgrade_downgrade_upgrade(db_url):
     assert _diff(db_url) == []
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005", "0006"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005", "0006", "0007"])
 def test_each_revision_downgrades_cleanly(db_url, revision):
     migrate.downgrade(db_url, revision)
     migrate.upgrade(db_url)

@@ -17,6 +17,7 @@ from service.auth.keys import create_key
 from service.config import Settings
 from service.ingest.events import emit
 from service.models import (
+    ApiKey,
     Recommendation,
     RecommendationTheme,
     Review,
@@ -48,7 +49,7 @@ def build_client(settings: Settings, engine: Engine):  # type: ignore[no-untyped
     from service.main import create_app
     from service.webhooks.routes import router
 
-    app = create_app()
+    app = create_app(engine_provider=lambda: engine, settings=settings)  # middleware reads keys too
     if not any(getattr(r, "path", "").startswith("/api/v1/subscriptions") for r in app.routes):
         app.include_router(router)
 
@@ -101,10 +102,12 @@ def rng() -> random.Random:
 
 def subscribe(engine: Engine, url: str, *, event_types: list[str] | None = None,
               filters: dict[str, list[str]] | None = None, owner: str = "editor-person") -> tuple[int, str]:
-    """A subscription straight in the database; returns (id, secret)."""
+    """A subscription straight in the database, owned by the key named `owner` when there is one
+    (else by no key: admins only); returns (id, secret)."""
     with Session(engine, expire_on_commit=False) as s:
+        owner_id = s.execute(select(ApiKey.id).where(ApiKey.name == owner)).scalar_one_or_none()
         sub = repository.create_subscription(s, url=url, event_types=event_types or ["*"],
-                                             filters=filters or {}, created_by=owner)
+                                             filters=filters or {}, created_by=owner, owner_key_id=owner_id)
         s.commit()
         return sub.id, sub.secret
 
