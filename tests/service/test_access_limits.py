@@ -10,7 +10,8 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -25,6 +26,25 @@ from service.main import create_app
 from service.models import Role
 from service.security import AccessControl, RateLimiter
 
+
+def _run(coro: Coroutine[Any, Any, Any]) -> Any:
+    """Run `coro` to completion on a loop of its own thread: browser tests earlier in the session
+    leave this thread's event loop marked as running (Playwright's sync API), where asyncio.run
+    refuses to start."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 def _app(engine, settings: Settings, **overrides):
     settings = settings.model_copy(update=overrides)
@@ -163,7 +183,7 @@ def test_bucket_store_stays_bounded_under_10000_distinct_tokens(engine, settings
             await app(_scope("GET", "/api/v1/states", [(b"authorization", b"Bearer " + token)]),
                       receive, send)
 
-    asyncio.run(flood())
+    _run(flood())
     assert statuses.count(401) == 10_000
     assert len(limiter) <= 2  # the TestClient address and the flood's one address
 
@@ -251,7 +271,7 @@ def test_chunked_limit_through_the_asgi_app(engine, settings):
 
     scope = _scope("POST", "/api/v1/recommendations/1/assessments",
                    [(b"transfer-encoding", b"chunked"), (b"content-type", b"application/json")])
-    asyncio.run(app(scope, receive, send))
+    _run(app(scope, receive, send))
     starts = [m for m in sent if m["type"] == "http.response.start"]
     assert [m["status"] for m in starts] == [413]
     assert len(chunks) >= 2  # answered as soon as the limit was passed, not after the whole body
