@@ -57,17 +57,22 @@ class Site:
     server: object = field(default=None, repr=False)
 
 
+def _migrated_database(root: Path) -> tuple[Engine, Settings]:
+    """A migrated SQLite file under `root` and the settings the served site runs with."""
+    url = f"sqlite:///{root / 'recwatch.sqlite3'}"
+    migrate.upgrade(url)
+    settings = Settings(data_dir=root / "data", database_url=url, rate_limit_per_minute=0,
+                        public_base_url="http://127.0.0.1", webhook_allowed_hosts="127.0.0.1")
+    return make_engine(url), settings
+
+
 @pytest.fixture(scope="session")
 def site_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """One SQLite database with the corpus for all dashboard tests (importing takes ~1 s)."""
     if not all((CORPUS / name).exists() for name in data.CORPUS_FILES):
         pytest.skip(f"corpus files {', '.join(data.CORPUS_FILES)} not available in {CORPUS}")
     root = tmp_path_factory.mktemp("dashboard")
-    url = f"sqlite:///{root / 'recwatch.sqlite3'}"
-    migrate.upgrade(url)
-    settings = Settings(data_dir=root / "data", database_url=url, rate_limit_per_minute=0,
-                        public_base_url="http://127.0.0.1", webhook_allowed_hosts="127.0.0.1")
-    engine = make_engine(url)
+    engine, settings = _migrated_database(root)
     ids = data.load(engine, settings, CORPUS)
     yield Site(engine, settings, ids)
     engine.dispose()
@@ -111,11 +116,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """What `recwatch serve --demo` shows on a fresh database: the fictional sample and nothing
     else, served like `site` (no corpus needed)."""
     root = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{root / 'recwatch.sqlite3'}"
-    migrate.upgrade(url)
-    settings = Settings(data_dir=root / "data", database_url=url, rate_limit_per_minute=0,
-                        public_base_url="http://127.0.0.1", webhook_allowed_hosts="127.0.0.1")
-    engine = make_engine(url)
+    engine, settings = _migrated_database(root)
     report = load_sample(engine, settings)
     assert report.ok, report.errors
     yield from _serve(Site(engine, settings, ids=None))
