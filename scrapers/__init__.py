@@ -1,11 +1,5 @@
 """Pure scrapers: bytes from the outside world in, validated records out.
 
-SOURCES names every source the service can run on a schedule, with what it reads.
+Every source the service runs is listed in `scrapers.registry`; each one's `Source` (what it
+fetches and which document kinds it produces) lives in its own package's `source.py`.
 """
-
-SOURCES: dict[str, str] = {
-    "upr-reports": "UN Working Group reports and addenda by symbol (ODS)",
-    "upr-info": "UPR Info database (Uwazi JSON API)",
-    "pace": "PACE adopted texts and Committee of Ministers replies",
-    "coe-exec": "HUDOC-EXEC: execution of European Court judgments",
-}

@@ -19,6 +19,16 @@ def first_page_text(data: bytes) -> str:
     return " ".join(pdf_first_page_text(data).split())
 
 
+def is_addendum_text(first_page: str) -> bool:
+    """A UPR addendum says so on its first page, before the views on conclusions."""
+    return _ADDENDUM.search(first_page) is not None
+
+
+def is_pace_html(data: bytes) -> bool:
+    """A page of either PACE site names the Assembly near its top."""
+    return _PACE.search(data[:200_000].decode("utf-8", "replace")) is not None
+
+
 def detect_kind(data: bytes) -> DocumentKind:
     """Classify a file; raises NotADocument for anything recwatch does not read."""
     fmt = sniff_format(data)
@@ -32,8 +42,7 @@ def detect_kind(data: bytes) -> DocumentKind:
     if fmt == "json" or data[:2] == b"\x1f\x8b":
         return DocumentKind.UPR_INFO_ENTITY
     if fmt == "html":
-        head = data[:200_000].decode("utf-8", "replace")
-        if _PACE.search(head):
+        if is_pace_html(data):
             return DocumentKind.PACE_TEXT
         raise NotADocument("an HTML page that is not a PACE text")
     if fmt == "doc":

@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.table import Table
 
 from scrapers.errors import ScrapeError
-from scrapers.records import DocumentKind
 from service import migrate
 from service.cli_support import (
     print_jsonl,
@@ -192,8 +191,13 @@ def parse(paths: Annotated[list[Path], typer.Argument(help="Documents to parse")
     raise typer.Exit(1 if failed else 0)
 
 
-# A file saved from a source is read with that source's parser whatever its bytes look like.
-SOURCE_KINDS = {"pace": DocumentKind.PACE_TEXT, "upr-info": DocumentKind.UPR_INFO_ENTITY}
+def _source_kind(source: str | None) -> str | None:
+    """A file saved from a source that reads one kind of file is read as that kind, whatever its
+    bytes look like; otherwise the kind is detected."""
+    from scrapers import registry
+
+    kinds = registry.importable(source) if source else []
+    return kinds[0].kind if len(kinds) == 1 else None
 
 
 def _engine_if_database():
@@ -213,15 +217,15 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Documents saved on
                 help="The source the file was saved from (e.g. pace, when its site blocks us): "
                      "the run is recorded under it")] = None) -> None:
     """Archive, parse and import documents; the kind is detected, metadata can be overridden."""
-    from scrapers import SOURCES
+    from scrapers import registry
 
-    if source is not None and source not in SOURCES:
-        say(f"--source must be one of {', '.join(SOURCES)}")
+    if source is not None and registry.get(source) is None:
+        say(f"--source must be one of {', '.join(registry.keys())}")
         raise typer.Exit(2)
     _check_symbols([symbol] if symbol else [])
     upgrade_if_embedded()
     settings, engine = get_settings(), get_engine()
-    kind = SOURCE_KINDS.get(source or "")
+    kind = _source_kind(source)
     failed = 0
     for path in paths:
         report = pipeline.import_path(engine, settings, path, source=source or "manual-import",
@@ -332,7 +336,7 @@ def apikey_list() -> None:
     """List keys: name, role, created, last used, revoked (never the keys themselves)."""
     from sqlmodel import Session
 
-    from service.auth.routes import list_keys
+    from service.auth.keys import list_keys
 
     upgrade_if_embedded()
     table = Table(title="API keys")

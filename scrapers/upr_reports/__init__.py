@@ -14,13 +14,12 @@ State under review (or the cycle) and none was given.
 
 from __future__ import annotations
 
-import hashlib
-
 from scrapers.errors import LayoutChanged, guarded
-from scrapers.records import DocumentKind, Mechanism, ParsedDocument, ScrapedDocument
+from scrapers.records import DocumentKind, FileFacts, ParsedDocument
 from scrapers.text import clean_text, pdf_pages
 from scrapers.upr_reports._blocks import find_section, scan_blocks, section_start_page
 from scrapers.upr_reports._identity import metadata
+from scrapers.upr_reports._records import with_symbol_refs
 from scrapers.upr_reports._roles import read_conclusions
 
 __all__ = ["PARSER_NAME", "PARSER_VERSION", "parse_wg_report", "parse_wg_report_text"]
@@ -46,13 +45,9 @@ def parse_wg_report(
     State under review (or the cycle) is found nowhere and was not given.
     """
     pages = pdf_pages(data, url=source_url)
-    digest = hashlib.sha256(data).hexdigest()
+    file = FileFacts.of(data, "application/pdf")
     return guarded(
-        "WG report",
-        source_url,
-        lambda: _parse(
-            pages, source_url, symbol, state, cycle, ("application/pdf", digest, len(data))
-        ),
+        "WG report", source_url, lambda: _parse(pages, source_url, symbol, state, cycle, file)
     )
 
 
@@ -66,12 +61,10 @@ def parse_wg_report_text(
 ) -> ParsedDocument:
     """Parse the text of a WG report (pages separated by form feeds, if known). For tests and
     for text obtained elsewhere (DOCX, HTML mirrors)."""
-    raw = text.encode("utf-8")
-    file_info = ("text/plain", hashlib.sha256(raw).hexdigest(), len(raw))
+    file = FileFacts.of(text.encode("utf-8"), "text/plain")
+    pages = text.split("\f")
     return guarded(
-        "WG report",
-        source_url,
-        lambda: _parse(text.split("\f"), source_url, symbol, state, cycle, file_info),
+        "WG report", source_url, lambda: _parse(pages, source_url, symbol, state, cycle, file)
     )
 
 
@@ -81,7 +74,7 @@ def _parse(
     symbol: str | None,
     state: str | None,
     cycle: int | None,
-    file_info: tuple[str, str, int],
+    file: FileFacts,
 ) -> ParsedDocument:
     warnings: list[str] = []
     problems: list[str] = []
@@ -96,23 +89,15 @@ def _parse(
             "conclusions section found but it lists no recommendation items"
             + (f" ({shown})" if shown else "")
         )
-    content_type, digest, size = file_info
-    document = ScrapedDocument(
-        mechanism=Mechanism.UPR,
-        kind=DocumentKind.WG_REPORT,
-        symbol=meta.symbol,
-        title=f"Report of the Working Group on the Universal Periodic Review: {meta.state_name}",
-        state_under_review=meta.state,
-        cycle=meta.cycle,
-        wg_session=meta.wg_session,
-        published_on=meta.published_on,
+    document = meta.document(
+        DocumentKind.WG_REPORT,
+        f"Report of the Working Group on the Universal Periodic Review: {meta.state_name}",
         source_url=url,
-        content_type=content_type,
-        sha256=digest,
-        size=size,
+        file=file,
         parser=PARSER_NAME,
         parser_version=PARSER_VERSION,
     )
     return ParsedDocument(
-        document=document, recommendations=recommendations, warnings=warnings, problems=problems
+        document=document, recommendations=with_symbol_refs(recommendations, document.symbol),
+        warnings=warnings, problems=problems
     )

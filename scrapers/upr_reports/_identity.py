@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date
 
 from scrapers.countries import state_by_iso3, to_iso3
 from scrapers.errors import LayoutChanged
+from scrapers.records import UprReview
 from scrapers.text import normalise_whitespace
 from scrapers.upr_reports._meta import (
     cover_hrc_session,
@@ -40,16 +39,7 @@ INTRO_CHARS = 4000  # paragraphs 1-3 (review, troika, documents) follow "held it
 FRONT_PAGES = 6
 
 
-@dataclass(frozen=True, slots=True)
-class Meta:
-    """What the report says about itself."""
-
-    state: str
-    state_name: str
-    cycle: int
-    wg_session: int | None
-    symbol: str | None
-    published_on: date | None
+Meta = UprReview  # what the report says about itself
 
 
 def metadata(

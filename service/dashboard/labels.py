@@ -3,6 +3,8 @@ explained once as "not accepted" where it matters)."""
 
 from __future__ import annotations
 
+from scrapers import registry
+
 LABELS: dict[str, str] = {
     # mechanisms
     "upr": "UN Universal Periodic Review",
@@ -32,10 +34,8 @@ LABELS: dict[str, str] = {
     "theme": "Themes",
     "sdg": "Sustainable Development Goals",
     "affected": "Affected persons",
-    # document kinds
-    "wg_report": "UPR Working Group report", "addendum": "Addendum (the state's responses)",
-    "thematic_list": "OHCHR thematic list", "upr_info_entity": "UPR Info database entry",
-    "pace_text": "PACE adopted text", "exec_record": "HUDOC-EXEC record", "sample": "Fictional sample",
+    # the demo's documents (other document kinds are labelled by their sources: scrapers/registry.py)
+    "sample": "Fictional sample",
     # timeline documents
     "action_plan": "Action plan", "action_report": "Action report", "cm_decision": "CM decision",
     "cm_reply": "Reply of the Committee of Ministers", "final_resolution": "Final resolution",
@@ -50,12 +50,21 @@ SHORT: dict[str, str] = {"upr": "UPR", "pace": "PACE", "coe_exec": "CoE executio
 
 
 def label(value: str | None, short: bool = False) -> str:
-    """The readable word for a code; unknown codes are shown as they are, tidied."""
+    """The readable word for a code (document kinds as their sources name them, read from the
+    registry at call time); unknown codes are shown as they are, tidied."""
     if value is None:
         return "—"
     if short and value in SHORT:
         return SHORT[value]
-    return LABELS.get(value, value.replace("_", " ").capitalize())
+    if value in LABELS:
+        return LABELS[value]
+    return registry.labels().get(value) or value.replace("_", " ").capitalize()
+
+
+def source_label(key: str) -> str | None:
+    """What a registered source reads ("UPR Info database (Uwazi JSON API)"); None for others."""
+    source = registry.get(key)
+    return source.description if source is not None else None
 
 
 def status_class(value: str | None) -> str:

@@ -17,7 +17,6 @@ from sqlalchemy import delete
 from sqlmodel import Session
 
 from scrapers.records import (
-    DocumentKind,
     ParsedDocument,
     ScrapedPosition,
     ScrapedRecommendation,
@@ -38,8 +37,6 @@ from service.models import (
     StatusEvent,
 )
 from service.models._common import utcnow
-
-ODS_URL = "https://documents.un.org/api/symbol/access?s={symbol}&l=en&t=pdf"
 
 
 @dataclass
@@ -123,10 +120,6 @@ def _insert_new(ctx: _Import, records: list[ScrapedRecommendation], reviews: Rev
         refs += [{"recommendation_id": rec_id, "source": r.source, "external_id": r.external_id, "url": r.url,
                   "match_method": r.match_method, "match_confidence": r.match_confidence}
                  for r in {(r.source, r.external_id): r for r in scraped.external_ids}.values()]
-        if doc.symbol and scraped.paragraph and doc.kind in (DocumentKind.WG_REPORT, DocumentKind.SAMPLE):
-            refs.append({"recommendation_id": rec_id, "source": "un_symbol",
-                         "external_id": f"{doc.symbol} para. {scraped.paragraph}",
-                         "url": ODS_URL.format(symbol=doc.symbol), "match_method": None, "match_confidence": None})
         positions.append({
             "recommendation_id": rec_id, "axis": Axis.POSITION.value, "old": None, "new": scraped.position.value,
             "wording": scraped.position_wording, "effective_on": scraped.effective_on or doc.published_on,
@@ -232,8 +225,8 @@ def _claim_of(scraped: ScrapedRecommendation) -> Claim:
 
 
 def _may_rewrite(ctx: _Import, rec: StoredRecommendation) -> bool:
-    """Wording and states come from the best source seen: a thematic list or UPR Info entry
-    never rewrites the text printed in the UN report."""
+    """Wording and states come from the best source seen: a document of a lower-ranked kind
+    (restating another) never rewrites the text printed in a higher-ranked one."""
     if rec.source_document_id is None or rec.source_document_id == ctx.doc.id:
         return True
     kind = ctx.known.document_kinds.get(rec.source_document_id)

@@ -14,23 +14,20 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from scrapers import upr_reports
-from scrapers.detect import detect_kind
+from scrapers import registry
 from scrapers.errors import ScrapeError, SourceBlocked
 from scrapers.http import ValidatorStore
-from scrapers.records import DocumentKind, Mechanism, ParsedDocument
+from scrapers.records import ParsedDocument
+from scrapers.source import Overrides, Parser
 from scrapers.symbols import check_symbol
-from scrapers.upr_addendum import parse_addendum
-from scrapers.upr_info import parse_export
-from scrapers.upr_matrix import parse_thematic_list
-from service.config import Settings
-from service.ingest import checks, related, runs, upr_info
-from service.ingest.importer import ImportResult, import_parsed
 from service import run_errors
+from service.config import Settings
+from service.ingest import checks, related, runs
+from service.ingest.importer import ImportResult, import_parsed
+from service.ingest.stored import SqlStored
 from service.models import Document, RunOutcome
 from service.store import RawStore, sha256_hex
 
-Parser = Callable[[bytes, str], ParsedDocument]
 # Entries shown on a run that do not make it partial.
 PARSE_PROBLEM = "UnreadPart"
 NOT_FAILURES = frozenset({"ParserWarning", "SkippedReference", runs.NOT_CONFIGURED})
@@ -64,34 +61,23 @@ class RunReport:
         return "; ".join(notes) or None
 
 
-def wg_report_parser(*, symbol: str | None = None, state: str | None = None,
-                     cycle: int | None = None) -> Parser:
-    """A parser for UN Working Group reports with the user's overrides bound in."""
-    def parse(data: bytes, source_url: str) -> ParsedDocument:
-        _check_override(symbol, source_url)
-        return upr_reports.parse_wg_report(data, source_url=source_url, symbol=symbol, state=state,
-                                           cycle=cycle)
-    return parse
-
-
 def detect_parser(*, symbol: str | None = None, state: str | None = None, cycle: int | None = None,
-                  engine: Engine | None = None, kind: DocumentKind | None = None) -> Parser:
-    """The parser for a document given by a person: the one place that routes by document kind
-    (WG report, addendum, thematic list, UPR Info JSON export, PACE page)."""
+                  engine: Engine | None = None, kind: str | None = None) -> Parser:
+    """The parser for a document given by a person: its kind is `kind` or detected from its bytes
+    by the registry, and that kind's spec says how to parse it."""
+    overrides = Overrides(symbol=symbol, state=state, cycle=cycle)
+
     def parse(data: bytes, source_url: str) -> ParsedDocument:
         _check_override(symbol, source_url)
-        detected = kind or detect_kind(data)
-        if detected == DocumentKind.ADDENDUM:
-            return parse_addendum(data, source_url=source_url, symbol=symbol, state=state, cycle=cycle)
-        if detected == DocumentKind.THEMATIC_LIST:
-            return parse_thematic_list(data, source_url=source_url, symbol=symbol, state=state, cycle=cycle)
-        if detected == DocumentKind.UPR_INFO_ENTITY:
-            if engine is None:
-                raise ScrapeError("UPR Info exports are joined to stored recommendations: use `recwatch import`")
-            return _upr_info_export(engine, data, source_url)
-        if detected == DocumentKind.PACE_TEXT:
-            return _pace_page(data, source_url, state)
-        return upr_reports.parse_wg_report(data, source_url=source_url, symbol=symbol, state=state, cycle=cycle)
+        spec = registry.kind(kind) if kind else registry.detect(data)
+        if spec is None or spec.parser is None:
+            raise ScrapeError(f"{kind} documents are not read from files", url=source_url)
+        if spec.needs_stored and engine is None:
+            raise ScrapeError(f"{spec.label} files are joined to stored recommendations: use `recwatch import`")
+        if engine is None:
+            return spec.parser(overrides, None)(data, source_url)
+        with Session(engine) as session:
+            return spec.parser(overrides, SqlStored(session))(data, source_url)
     return parse
 
 
@@ -102,24 +88,12 @@ def _check_override(symbol: str | None, source_url: str) -> None:
 
 
 def check_metadata(parsed: ParsedDocument) -> None:
-    """The symbol a parser read from a UN document must follow the UN grammar (PACE references
-    such as "Resolution 2322 (2020)" are not UN symbols and are not checked here)."""
+    """A symbol read from a kind whose symbols follow the UN grammar must follow it (the kind
+    says so; other bodies' references, such as a resolution number, are not checked here)."""
     meta = parsed.document
-    if meta.symbol is not None and meta.mechanism == Mechanism.UPR:
+    spec = registry.kind(meta.kind)
+    if meta.symbol is not None and spec is not None and spec.checks_symbol:
         check_symbol(meta.symbol, what="the document's symbol", url=meta.source_url)
-
-
-def _upr_info_export(engine: Engine, data: bytes, source_url: str) -> ParsedDocument:
-    export = parse_export(data)
-    with Session(engine) as session:
-        return upr_info.resolve(session, export.records, source_url=source_url, data=data,
-                                warnings=list(export.warnings))
-
-
-def _pace_page(data: bytes, source_url: str, state: str | None) -> ParsedDocument:
-    from scrapers.pace import parse_pace_page
-
-    return parse_pace_page(data, url=source_url, state=state)
 
 
 def import_document(session: Session, parsed: ParsedDocument, *, recorded_by: str,
@@ -180,6 +154,10 @@ class RunContext:
     def note(self, kind: str, message: str, url: str | None) -> None:
         """Something worth showing on the run that is not a failure."""
         self.errors.append(run_errors.entry(kind, message, url))
+
+    def archive(self, data: bytes) -> None:
+        """Keep raw bytes behind a document (API pages) in the content-addressed store."""
+        RawStore(self.settings.raw_dir).put(data)
 
     def not_configured(self, message: str) -> None:
         """Nothing is configured to fetch (for some or all states): say what to set. A run with

@@ -1,7 +1,7 @@
 """Position claims from every source, with precedence and recorded disagreements.
 
-Official UN documents (the WG report, its addendum) outrank the OHCHR thematic list, which
-outranks UPR Info. A "pending" claim only says the answer is deferred, so it never displaces an
+Each document kind has a rank its source declares (official reports above the lists and
+databases that restate them). A "pending" claim only says the answer is deferred, so it never displaces an
 answer. A claim that loses to the position in force is kept as a PositionConflict with its
 evidence — never applied, never dropped.
 """
@@ -13,22 +13,16 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from scrapers.records import DocumentKind, Position
+from scrapers import registry
+from scrapers.records import Position
 from service.ingest import events
 from service.ingest.preload import StoredRecommendation
 from service.models import Axis, Document, PositionConflict, Recommendation, StatusEvent
 
-SOURCE_RANK = {
-    DocumentKind.WG_REPORT.value: 3,
-    DocumentKind.ADDENDUM.value: 3,
-    DocumentKind.SAMPLE.value: 3,
-    DocumentKind.THEMATIC_LIST.value: 2,
-    DocumentKind.UPR_INFO_ENTITY.value: 1,
-}
-
 
 def source_rank(kind: str | None) -> int:
-    return SOURCE_RANK.get(kind or "", 0)
+    """Precedence of a document kind, as its source declares it (`KindSpec.rank`)."""
+    return registry.rank(kind)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from service.ingest import bulk, statistics
 from service.models import Recommendation, RelatedRecommendation
 
 # Cosine similarity of TF-IDF vectors over content words, IDF taken over the state's own
-# recommendations, so the boilerplate every UPR text shares ("continue its efforts to ...",
+# recommendations, so the boilerplate every review's texts share ("continue its efforts to ...",
 # "human rights") weighs nothing. Plain string similarity (rapidfuzz ratios) was measured on
 # Azerbaijan's cycle-1 → cycle-2 reports and ranked boilerplate matches above real repeats.
 # With this measure, 0.25 keeps the real repeats seen there (trafficking action plan, media
@@ -42,15 +42,18 @@ def content_terms(text: str) -> list[str]:
     return [w[:7] for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP]
 
 
-def refresh_state(session: Session, state: str, mechanism: str = "upr") -> int:
-    """Recompute the links of `state`; returns how many rows were added, changed or removed.
-    Plain statements, not ORM objects: a state can have thousands of links."""
+def refresh_state(session: Session, state: str) -> int:
+    """Recompute the links of `state` across the cycles of each periodic review (recommendations
+    that carry a cycle; links never cross mechanisms); returns how many rows were added, changed
+    or removed. Plain statements, not ORM objects: a state can have thousands of links."""
     statistics.refresh_if_grown(session, "related_recommendation")
-    scope = select(Recommendation.id).where(Recommendation.state == state, Recommendation.mechanism == mechanism)
-    recs = session.execute(select(Recommendation.id, Recommendation.cycle, Recommendation.text).where(
-        Recommendation.state == state, Recommendation.mechanism == mechanism,
-        Recommendation.cycle.is_not(None))).all()
-    wanted = _compute(recs)
+    scope = select(Recommendation.id).where(Recommendation.state == state)
+    recs = session.execute(select(Recommendation.id, Recommendation.mechanism, Recommendation.cycle,
+                                  Recommendation.text).where(
+        Recommendation.state == state, Recommendation.cycle.is_not(None))).all()
+    wanted: dict[tuple[int, int], float] = {}
+    for mechanism in sorted({r.mechanism for r in recs}):
+        wanted.update(_compute([r for r in recs if r.mechanism == mechanism]))
     table = RelatedRecommendation.__table__
     existing = {(r.recommendation_id, r.related_id): (r.id, r.similarity) for r in session.execute(
         select(table.c.id, table.c.recommendation_id, table.c.related_id, table.c.similarity)

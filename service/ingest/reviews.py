@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from scrapers.records import Mechanism, ScrapedDocument, ScrapedRecommendation
+from scrapers import registry
+from scrapers.records import ScrapedDocument, ScrapedRecommendation
 from service.models import Document, Review
 from service.public_urls import public_document_url
 from service.states.seed import ensure_state
 
 
 def review_ref(key: str) -> str:
-    """The review part of a natural key: `upr/AZE/2/109.3` → "2" (the cycle),
-    `pace/AZE/res-2322-2020/10.1` → "res-2322-2020", `coe_exec/AZE/004-47097` → "004-47097"."""
+    """The review part of a natural key `<mechanism>/<state>/<review>/<item>`: the cycle of a
+    periodic review, a resolution's reference, a supervised case's number."""
     parts = key.split("/")
     return parts[2] if len(parts) > 2 else key
 
@@ -22,6 +23,8 @@ class ReviewCache:
 
     def __init__(self, session: Session, meta: ScrapedDocument) -> None:
         self.session, self.meta = session, meta
+        spec = registry.kind(meta.kind)
+        self._title = spec.review_title if spec is not None else None
         self._reviews: dict[tuple[str, str, str], Review] = {}
 
     def for_record(self, scraped: ScrapedRecommendation) -> Review:
@@ -37,7 +40,7 @@ class ReviewCache:
         review = self.session.execute(select(Review).where(
             Review.mechanism == scraped.mechanism, Review.state == scraped.state, Review.ref == ref)).scalar_one_or_none()
         if review is None:
-            title = meta.title if scraped.mechanism != Mechanism.COE_EXEC else scraped.text.split("\n")[0][:500]
+            title = self._title(meta, scraped) if self._title is not None else meta.title
             review = Review(mechanism=scraped.mechanism, state=scraped.state, ref=ref, cycle=scraped.cycle,
                             session=meta.wg_session, title=title, is_sample=meta.is_sample)
             self.session.add(review)
@@ -55,7 +58,7 @@ def get_or_create_document(session: Session, meta: ScrapedDocument) -> tuple[Doc
     if meta.state_under_review:
         ensure_state(session, meta.state_under_review)
     review = None
-    if meta.state_under_review and meta.cycle is not None and meta.mechanism == Mechanism.UPR:
+    if meta.state_under_review and meta.cycle is not None:  # a periodic review: its ref is the cycle
         review = session.execute(select(Review).where(
             Review.mechanism == meta.mechanism, Review.state == meta.state_under_review,
             Review.ref == str(meta.cycle))).scalar_one_or_none()

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, select
 
-from scrapers import SOURCES
+from scrapers import registry
 from service.ingest import health
 from service.models import RunOutcome, ScrapeRun
 from service.models._common import utcnow
@@ -59,7 +59,7 @@ def finish_run(engine: Engine, run_id: int, outcome: RunOutcome, *,
         run.errors = errors
         session.add(run)
         session.flush()
-        if run.source in SOURCES:  # monitored sources only: a person's failed import is no outage
+        if run.source in registry.keys():  # monitored sources only: a person's failed import is no outage
             health.after_run(session, run, threshold=failing_threshold)
         session.commit()
         return run

@@ -1,6 +1,6 @@
 """Timeline documents (action plans, CM decisions and replies) and implementation evidence.
 
-A link keyed to a whole text (`pace/AZE/rec-2170-2020`) attaches to every recommendation of that
+A link keyed to a whole text (a key without its item part) attaches to every recommendation of that
 text. Implementation evidence that a source states as fact (a case closed by final resolution)
 becomes a status event; evidence that needs reading (a later resolution's assessment) waits for
 an editor as a proposal — never an automatic "implemented".
@@ -28,7 +28,7 @@ from service.models._common import utcnow
 if TYPE_CHECKING:
     from service.ingest.importer import ImportResult
 
-# Links between PACE pages are how new file ids are found, not events of a recommendation.
+# Links between a source's pages are how new file ids are found, not events of a recommendation.
 NOT_ON_TIMELINE = {"related"}
 
 

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from scrapers import SOURCES
+from scrapers import registry
 from service.ingest.health import BAD, GOOD, bad_streak
 from service.ingest.runs import NOT_CONFIGURED
+from service.keyset import id_page, where_equal
 from service.models import RunOutcome, ScrapeRun
 from service.models._common import utcnow
 from service.run_errors import public_entry, scrub
@@ -18,16 +19,9 @@ from service.run_errors import public_entry, scrub
 
 def list_runs(session: Session, *, source: str | None, outcome: RunOutcome | None, limit: int,
               before_id: int | None) -> tuple[list[ScrapeRun], int]:
-    conds = []
-    if source:
-        conds.append(ScrapeRun.source == source)
-    if outcome:
-        conds.append(ScrapeRun.outcome == outcome)
-    total = session.execute(select(func.count()).select_from(ScrapeRun).where(*conds)).scalar_one()
-    stmt = select(ScrapeRun).where(*conds)
-    if before_id is not None:
-        stmt = stmt.where(ScrapeRun.id < before_id)
-    return list(session.execute(stmt.order_by(ScrapeRun.id.desc()).limit(limit)).scalars()), total
+    """Newest runs first, before the id cursor, and the total matching `source` and `outcome`."""
+    conds = where_equal((ScrapeRun.source, source), (ScrapeRun.outcome, outcome))
+    return id_page(session, ScrapeRun, conds, limit=limit, before_id=before_id, newest_first=True)
 
 
 def source_health(session: Session, next_runs: dict[str, datetime | None],
@@ -41,7 +35,8 @@ def source_health(session: Session, next_runs: dict[str, datetime | None],
     `failing_threshold` no longer changes the rows (one bad latest run already shows as failing);
     it stays accepted so callers need not change, and is what `source.failing` events count to."""
     seen = set(session.execute(select(ScrapeRun.source).distinct()).scalars())
-    names = list(SOURCES) + sorted(seen - set(SOURCES))
+    known = registry.keys()
+    names = known + sorted(seen - set(known))
     now = utcnow()
     rows = []
     for name in names:
@@ -56,7 +51,7 @@ def source_health(session: Session, next_runs: dict[str, datetime | None],
         streak = bad_streak(session, name)
         newest = _aware(newest)
         rows.append({
-            "source": name, "last_run_id": last.id if last else None,
+            "source": name, "description": _description(name), "last_run_id": last.id if last else None,
             "last_outcome": last.outcome if last else None,
             "last_run_at": last.finished_at if last else None, "last_success_at": _aware(last_ok),
             "failing": last is not None and last.outcome in BAD,
@@ -64,6 +59,12 @@ def source_health(session: Session, next_runs: dict[str, datetime | None],
             "freshness_seconds": (now - newest).total_seconds() if newest else None,
             "next_run_at": next_runs.get(name), "skip_reason": _skip_reason(last)})
     return rows
+
+
+def _description(key: str) -> str | None:
+    """What a registered source reads; None for other run sources (imports, the sample)."""
+    source = registry.get(key)
+    return source.description if source is not None else None
 
 
 def _skip_reason(run: ScrapeRun | None) -> str | None:

@@ -8,14 +8,14 @@ from collections.abc import Callable
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from scrapers import SOURCES
+from scrapers import registry
 from scrapers.errors import ScrapeError, SourceBlocked
 from scrapers.http import HttpPolicy, PoliteClient
 from service.config import Settings
 from service.ingest.pipeline import RunContext, RunReport
+from service.ingest.stored import SqlStored
 from service.models import WatchedState
-from service.scheduler.plans import nothing_to_do
-from service.scheduler.sources import RUNNERS, SourceRequest
+from service.scheduler.plans import SourceRequest
 from service.scheduler.validators import DbValidatorStore
 
 log = logging.getLogger("recwatch.jobs")
@@ -47,9 +47,9 @@ def run_source(engine: Engine, settings: Settings, source: str, *, trigger: str 
                listener: Callable[[RunContext], None] | None = None) -> RunReport:
     """Run one source now over the watchlist (or the given states/units) and record the run;
     a run with nothing configured to fetch is recorded `skipped`, saying what to set."""
-    if source not in SOURCES:
-        raise ValueError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
-    runner = RUNNERS.get(source)
+    found = registry.get(source)
+    if found is None:
+        raise ValueError(f"unknown source {source!r}; known: {', '.join(registry.keys())}")
     own_client = client is None
     client = client or polite_client(settings, engine)
     ctx = RunContext(engine, settings, source, trigger=trigger, validators=client.validators)
@@ -57,12 +57,11 @@ def run_source(engine: Engine, settings: Settings, source: str, *, trigger: str 
     log.info("run started", extra={"run_id": ctx.run_id, "source": source})
     try:
         request = source_request(engine, settings, states=states, symbols=symbols, since=since)
-        if runner is None:
-            ctx.fail(ScrapeError(f"source {source} is not available in this build"), None)
-        elif (gap := nothing_to_do(engine, settings, source, request)) is not None:
+        stored = SqlStored(engine)
+        if (gap := found.plan(request, settings, stored)) is not None:
             ctx.not_configured(gap.message)
         else:
-            runner(ctx, client, request)
+            found.collect(request, settings, stored, client, ctx)
     except SourceBlocked:
         pass  # recorded by the runner; the rest of this source waits for the next run
     except ScrapeError as exc:

@@ -9,7 +9,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
-from scrapers import SOURCES
+from scrapers import registry
+from scrapers.source import Source
 from service.config import Settings
 from service.scheduler.jobs import run_source
 
@@ -21,10 +22,18 @@ def build_scheduler(engine: Engine, settings: Settings) -> BackgroundScheduler:
     once and missed firings collapse into one; late firings within the grace period still run."""
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": settings.misfire_grace_seconds})
-    for source in SOURCES:
-        scheduler.add_job(run_source, CronTrigger.from_crontab(settings.schedule_for(source), timezone="UTC"),
-                          id=f"source:{source}", name=f"run {source}", args=[engine, settings, source])
+    for source in registry.sources():
+        scheduler.add_job(run_source, CronTrigger.from_crontab(_cron(settings, source), timezone="UTC"),
+                          id=f"source:{source.key}", name=f"run {source.key}", args=[engine, settings, source.key])
     return scheduler
+
+
+def _cron(settings: Settings, source: Source) -> str:
+    """The schedule the settings give the source, else the source's own default."""
+    try:
+        return settings.schedule_for(source.key)
+    except AttributeError:
+        return source.schedule
 
 
 def next_runs(scheduler: BackgroundScheduler | None) -> dict[str, datetime | None]:

@@ -14,6 +14,7 @@ from scrapers.records import (
     ScrapedRecommendation,
     recommendation_key,
 )
+from scrapers.upr_reports._records import with_symbol_refs
 
 
 def scraped_document(payload: bytes, *, symbol: str = "A/HRC/99/1", state: str = "AZE", cycle: int = 2,
@@ -38,7 +39,11 @@ def scraped_rec(paragraph: str, text: str, states: list[str], position: Position
 
 
 def report(payload: bytes, recs: list[ScrapedRecommendation], **doc_kwargs) -> ParsedDocument:
-    return ParsedDocument(document=scraped_document(payload, **doc_kwargs), recommendations=recs)
+    """A parsed document; a WG report's records carry the `un_symbol` reference its parser emits."""
+    document = scraped_document(payload, **doc_kwargs)
+    if document.kind == DocumentKind.WG_REPORT:
+        recs = with_symbol_refs(recs, document.symbol)
+    return ParsedDocument(document=document, recommendations=recs)
 
 
 def sample_report(payload: bytes = b"%PDF-1.4 report one") -> ParsedDocument:

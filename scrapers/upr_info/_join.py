@@ -3,6 +3,7 @@
 An entry joins the recommendation of the same state and cycle whose text it restates (UPR Info
 gives no paragraph number), with the similarity kept as confidence; below the threshold it
 becomes its own recommendation keyed by its sharedId. An entry already joined stays joined.
+Stored recommendations are read through the narrow `Stored` interface.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import re
 from datetime import UTC, datetime
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
-from sqlmodel import Session
 
 from scrapers.records import (
     DocumentKind,
@@ -26,14 +25,14 @@ from scrapers.records import (
     ScrapedRecommendation,
     recommendation_key,
 )
-from scrapers.upr_info import UprInfoRecommendation
+from scrapers.source import Stored
+from scrapers.upr_info._records import UprInfoRecommendation
 from scrapers.vocab import cycle_for_wg_session
-from service.models import ExternalRef, Recommendation
 
 SOURCE = "upr_info"
 # Token-sort similarity on normalised text, 0–100. UPR Info restates the UN wording nearly
 # verbatim; 88 tolerates punctuation, quotes and trimmed state attributions while two different
-# recommendations to the same state stay well below it (tests/service/ingest/test_upr_info.py).
+# recommendations to the same state stay well below it (tests/service/ingest/test_upr_info_join.py).
 MATCH_THRESHOLD = 88.0
 _NOISE = re.compile(r"[^\w\s]")
 
@@ -51,14 +50,12 @@ def _cycle(entry: UprInfoRecommendation) -> int | None:
 class Joiner:
     """Finds, per (state, cycle), the UN recommendation an entry restates."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, stored: Stored) -> None:
+        self.stored = stored
         self._candidates: dict[tuple[str, int], list[tuple[str, str]]] = {}
 
     def known_key(self, shared_id: str) -> str | None:
-        return self.session.execute(
-            select(Recommendation.key).join(ExternalRef, ExternalRef.recommendation_id == Recommendation.id)
-            .where(ExternalRef.source == SOURCE, ExternalRef.external_id == shared_id)).scalars().first()
+        return self.stored.key_by_external_id(SOURCE, shared_id)
 
     def best(self, state: str, cycle: int, text: str) -> tuple[str, float] | None:
         pool = self._pool(state, cycle)
@@ -73,17 +70,15 @@ class Joiner:
 
     def _pool(self, state: str, cycle: int) -> list[tuple[str, str]]:
         if (state, cycle) not in self._candidates:
-            rows = self.session.execute(select(Recommendation.key, Recommendation.text).where(
-                Recommendation.mechanism == Mechanism.UPR, Recommendation.state == state,
-                Recommendation.cycle == cycle, Recommendation.paragraph.is_not(None))).all()
+            rows = self.stored.numbered_texts(Mechanism.UPR.value, state, cycle)
             self._candidates[(state, cycle)] = [(k, normalise(t)) for k, t in rows]
         return self._candidates[(state, cycle)]
 
 
-def resolve(session: Session, entries: list[UprInfoRecommendation], *, source_url: str, data: bytes,
+def resolve(stored: Stored, entries: list[UprInfoRecommendation], *, source_url: str, data: bytes,
             warnings: list[str]) -> ParsedDocument:
     """Turn entries into records keyed to the recommendations they restate."""
-    joiner = Joiner(session)
+    joiner = Joiner(stored)
     records: list[ScrapedRecommendation] = []
     states = sorted({e.state_under_review for e in entries if e.state_under_review})
     for entry in entries:
