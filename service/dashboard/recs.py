@@ -4,11 +4,10 @@ recommendation with its evidence trail, where editors record implementation asse
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import or_, select
 
 from scrapers import countries
 from scrapers.records import Implementation, Mechanism, Position
@@ -24,9 +23,11 @@ from service.dashboard.forms import (
     parse_list_query,
 )
 from service.dashboard.web import Page, PageDep
+from service.documents import repository as documents
 from service.errors import InvalidParameter
 from service.ingest.assessments import record_assessment
 from service.models import Document, Role
+from service.recommendations import detail as recommendation_detail
 from service.recommendations import repository as repo
 from service.recommendations.schemas import Status, derive_status
 
@@ -63,32 +64,28 @@ def recommendations(page: PageDep) -> Response:
         statuses=[s.value for s in Status], sorts=SORT_CHOICES, **context)
 
 
-def _evidence_documents(page: Page, rec_state: str, bundle: repo.RecommendationBundle) -> list[Document]:
+def _evidence_documents(page: Page, rec: dict[str, Any]) -> list[Document]:
     """Documents an editor may cite: this recommendation's own, then the state's newest."""
-    own = {d.id for _, d in bundle.events if d is not None}
-    if bundle.source_document is not None:
-        own.add(bundle.source_document.id)
-    stmt = (select(Document).where(or_(Document.state == rec_state, Document.id.in_(own or {0})))
-            .order_by(Document.published_on.desc(), Document.id.desc()).limit(50))
-    return list(page.session.execute(stmt).scalars())
+    own = {e["document"]["id"] for e in rec["history"] if e["document"] is not None}
+    if rec["source_document"] is not None:
+        own.add(rec["source_document"]["id"])
+    return documents.citable(page.session, rec["state"], own)
 
 
 def _detail(page: Page, recommendation_id: int, *, form: AssessmentForm | None = None,
             status: int = 200, saved: bool = False) -> Response:
-    bundle = repo.get_bundle(page.session, recommendation_id)
-    if bundle is None:
+    rec = recommendation_detail.detail(page.session, recommendation_id, sample_flags=True)
+    if rec is None:
         return page.not_found(f"No recommendation {recommendation_id}.")
-    rec = bundle.recommendation
-    position_events = [(e, d) for e, d in bundle.events if e.axis == "position"]
+    position_events = [e for e in rec["history"] if e["axis"] == "position"]
     editing = page.viewer is not None and page.viewer.can_edit
     return page.render(
-        "recommendation.html", status=status, b=bundle, rec=rec, links=bundle.links,
-        proposals=bundle.evidence,
+        "recommendation.html", status=status, rec=rec,
         position_event=position_events[-1] if position_events else None,
-        rec_status=derive_status(rec.position, rec.implementation), saved=saved,
+        rec_status=derive_status(rec["position"], rec["implementation"]), saved=saved,
         editing=editing, form=form or AssessmentForm(effective_on=date.today().isoformat()),
         assessable=[i.value for i in ASSESSABLE],
-        documents=_evidence_documents(page, rec.state, bundle) if editing else [])
+        documents=_evidence_documents(page, rec) if editing else [])
 
 
 @router.get("/recommendations/{recommendation_id}", response_class=HTMLResponse)
@@ -116,10 +113,10 @@ def post_assessment(recommendation_id: int, request: Request, page: PageDep, csr
     principal = auth.principal(page.session, page.viewer, Role.EDITOR)
     if principal is None:
         return RedirectResponse(f"/signin?next=/recommendations/{recommendation_id}", status_code=303)
-    bundle = repo.get_bundle(page.session, recommendation_id)
-    if bundle is None:
+    rec = recommendation_detail.detail(page.session, recommendation_id)
+    if rec is None:
         return page.not_found(f"No recommendation {recommendation_id}.")
-    allowed = {d.id for d in _evidence_documents(page, bundle.recommendation.state, bundle)}
+    allowed = {d.id for d in _evidence_documents(page, rec)}
     parsed = parse_assessment(form, allowed, datetime.now(UTC).date())
     if parsed.errors:
         return _detail(page, recommendation_id, form=parsed, status=422)

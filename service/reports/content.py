@@ -1,48 +1,37 @@
-"""Gathers one report from the database: a fixed number of queries per batch of ids, no N+1.
+"""Gathers one report from the database: the recommendations in scope read through the one detail
+model (service/recommendations/detail.py, one statement per 500 ids), then the summary and annex.
 
 Sample data (`is_sample`) never enters a report unless the report is of the sample state itself:
-sample recommendations, sample documents and sample recurrences are all filtered here, once.
+sample recommendations and documents are filtered here, sample recurrences in rows.py, once each.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from scrapers import countries
-from scrapers.records import Position
 from service.errors import InvalidParameter, NotFound
-from service.ingest.positions import source_rank
 from service.models import (
-    Axis,
     Document,
     Recommendation,
-    RecommendationTheme,
-    RecommendingState,
-    RelatedRecommendation,
     State,
-    StatusEvent,
-    Theme,
 )
 from service.models._common import utcnow
 from service.public_urls import public_document_url
-from service.recommendations.schemas import derive_status
+from service.recommendations.detail import details
 from service.reports import grouping, summary
 from service.reports.model import (
     GroupBy,
-    Recurrence,
     Report,
-    ReportRow,
     ReportScope,
     SourceDocument,
     SourceFreshness,
-    StateRef,
-    StatusSource,
 )
+from service.reports.rows import report_row
 from service.runs.repository import source_health
 from service.states.seed import SAMPLE_STATE
 
@@ -85,8 +74,8 @@ def includes_sample(scope: ReportScope) -> bool:
     return scope.state == SAMPLE_STATE.iso3
 
 
-def select_recommendations(session: Session, scope: ReportScope) -> list[Recommendation]:
-    stmt = select(Recommendation).where(Recommendation.state == scope.state)
+def select_ids(session: Session, scope: ReportScope) -> list[int]:
+    stmt = select(Recommendation.id).where(Recommendation.state == scope.state)
     if scope.mechanism:
         stmt = stmt.where(Recommendation.mechanism == scope.mechanism)
     if scope.cycle is not None:
@@ -101,94 +90,6 @@ def select_recommendations(session: Session, scope: ReportScope) -> list[Recomme
         if scope.until:
             stmt = stmt.where(Document.published_on <= scope.until)
     return list(session.execute(stmt.order_by(Recommendation.id)).scalars())
-
-
-def _position_rank(event: Row) -> tuple:
-    """Mirrors service.ingest.positions.in_force: answers beat pending, then rank, then date."""
-    return (event.new != Position.PENDING, source_rank(event.source_kind),
-            event.effective_on or date.min, event.id or 0)
-
-
-def _implementation_rank(event: Row) -> tuple:
-    """Mirrors service.ingest.assessments.latest_implementation: latest date, then latest row."""
-    return (event.effective_on or date.min, event.id or 0)
-
-
-_EVENT_COLUMNS = (StatusEvent.id, StatusEvent.recommendation_id, StatusEvent.axis, StatusEvent.new,
-                  StatusEvent.effective_on, StatusEvent.evidence, StatusEvent.evidence_url,
-                  StatusEvent.document_id, StatusEvent.wording, StatusEvent.recorded_by,
-                  StatusEvent.source_kind, StatusEvent.note, Document.symbol,
-                  Document.mechanism.label("doc_mechanism"), Document.language.label("doc_language"))
-
-
-def status_sources(session: Session, ids: Sequence[int]
-                   ) -> tuple[dict[int, StatusSource], dict[int, StatusSource]]:
-    """The position and implementation events in force for each id, with their evidence."""
-    best: dict[tuple[int, str], tuple[tuple, Row]] = {}
-    for part in chunks(ids):
-        stmt = (select(*_EVENT_COLUMNS).outerjoin(Document, Document.id == StatusEvent.document_id)
-                .where(StatusEvent.recommendation_id.in_(part)))
-        for event in session.execute(stmt):
-            rank = (_position_rank if event.axis == Axis.POSITION else _implementation_rank)(event)
-            slot = (event.recommendation_id, event.axis)
-            if slot not in best or rank > best[slot][0]:
-                best[slot] = (rank, event)
-    positions: dict[int, StatusSource] = {}
-    implementations: dict[int, StatusSource] = {}
-    for (rec_id, axis), (_, event) in best.items():
-        target = positions if axis == Axis.POSITION else implementations
-        target[rec_id] = StatusSource(
-            value=event.new, effective_on=event.effective_on, evidence=event.evidence,
-            url=public_document_url(event.evidence_url, symbol=event.symbol, language=event.doc_language,
-                                    mechanism=event.doc_mechanism),
-            document_id=event.document_id, document_symbol=event.symbol,
-            wording=event.wording, recorded_by=event.recorded_by, note=event.note)
-    return positions, implementations
-
-
-def recommending_states(session: Session, ids: Sequence[int]) -> dict[int, list[StateRef]]:
-    out: dict[int, list[StateRef]] = defaultdict(list)
-    for part in chunks(ids):
-        stmt = (select(RecommendingState.recommendation_id, RecommendingState.state,
-                       RecommendingState.name_raw)
-                .where(RecommendingState.recommendation_id.in_(part))
-                .order_by(RecommendingState.recommendation_id, RecommendingState.position))
-        for rec_id, code, raw in session.execute(stmt):
-            info = countries.state_by_iso3(code) if len(code) == 3 else None
-            out[rec_id].append(StateRef(code=code, name=info.name if info else raw))
-    return out
-
-
-def tags(session: Session, ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
-    """Themes, SDGs and affected persons per id, in the order sources attached them."""
-    out: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for part in chunks(ids):
-        stmt = (select(RecommendationTheme.recommendation_id, Theme.kind, Theme.name)
-                .join(Theme, Theme.id == RecommendationTheme.theme_id)
-                .where(RecommendationTheme.recommendation_id.in_(part))
-                .order_by(RecommendationTheme.recommendation_id, RecommendationTheme.id))
-        for rec_id, kind, name in session.execute(stmt):
-            out[rec_id][kind].append(name)
-    return out
-
-
-def recurrences(session: Session, ids: Sequence[int], *, include_sample: bool
-                ) -> dict[int, list[Recurrence]]:
-    out: dict[int, list[Recurrence]] = defaultdict(list)
-    for part in chunks(ids):
-        stmt = (select(RelatedRecommendation.recommendation_id, RelatedRecommendation.similarity,
-                       Recommendation.id, Recommendation.cycle, Recommendation.paragraph,
-                       Recommendation.position, Recommendation.implementation)
-                .join(Recommendation, Recommendation.id == RelatedRecommendation.related_id)
-                .where(RelatedRecommendation.recommendation_id.in_(part))
-                .order_by(RelatedRecommendation.recommendation_id, Recommendation.cycle,
-                          RelatedRecommendation.similarity.desc(), Recommendation.id))
-        if not include_sample:
-            stmt = stmt.where(Recommendation.is_sample.is_(False))
-        for rec_id, similarity, other, cycle, paragraph, position, implementation in session.execute(stmt):
-            out[rec_id].append(Recurrence(other, cycle, paragraph, position, implementation,
-                                          round(similarity, 3)))
-    return out
 
 
 def source_documents(session: Session, ids: set[int], review_ids: set[int], *,
@@ -224,36 +125,21 @@ def gather(session: Session, scope: ReportScope, *, step: Step | None = None) ->
     state = resolve_state(session, scope.state)
     sample = includes_sample(scope)
     tell("recommendations")
-    recs = select_recommendations(session, scope)
-    ids = [r.id for r in recs]
-    tell("recommending states")
-    by_state = recommending_states(session, ids)
-    tell("positions and implementation")
-    positions, implementations = status_sources(session, ids)
-    tell("themes")
-    by_tag = tags(session, ids)
-    tell("recurring recommendations")
-    repeats = recurrences(session, ids, include_sample=sample)
-    mixed = len({(r.mechanism, r.cycle) for r in recs}) > 1
-    rows = [ReportRow(
-        id=r.id, key=r.key, mechanism=r.mechanism, cycle=r.cycle, paragraph=r.paragraph,
-        ref=grouping.reference(r.mechanism, r.cycle, r.paragraph, mixed=mixed), text=r.text,
-        recommending_states=by_state.get(r.id, []), position=r.position,
-        position_source=positions.get(r.id), implementation=r.implementation,
-        implementation_source=implementations.get(r.id),
-        status=derive_status(r.position, r.implementation).value,
-        themes=by_tag.get(r.id, {}).get("theme", []), sdgs=by_tag.get(r.id, {}).get("sdg", []),
-        affected=by_tag.get(r.id, {}).get("affected", []), recurrences=repeats.get(r.id, []))
-        for r in recs]
+    ids = select_ids(session, scope)
+    tell("details")  # the one read model the API and the dashboard show too
+    recs = list(details(session, ids))
+    mixed = len({(r["mechanism"], r["cycle"]) for r in recs}) > 1
+    rows = [report_row(r, mixed=mixed, include_sample=sample) for r in recs]
     groups = grouping.group_rows(rows, scope.group_by)
     tell("summary")
     counts = summary.summarise(session, scope, rows, include_sample=sample)
     tell("sources")
-    cited = {r.source_document_id for r in recs if r.source_document_id}
-    cited |= {s.document_id for s in (*positions.values(), *implementations.values()) if s.document_id}
-    documents = source_documents(session, cited, {r.review_id for r in recs}, include_sample=sample)
+    cited = {r["source_document"]["id"] for r in recs if r["source_document"]}
+    cited |= {s.document_id for row in rows for s in (row.position_source, row.implementation_source)
+              if s is not None and s.document_id}
+    documents = source_documents(session, cited, {r["review"]["id"] for r in recs}, include_sample=sample)
     return Report(scope=scope, state_name=state.name, generated_at=utcnow(), is_sample=sample,
                   summary=counts, groups=groups, sources=documents, freshness=freshness(session))
 
 
-STEPS = 7  # calls of `step` in gather(), for a determinate progress bar
+STEPS = 4  # calls of `step` in gather(), for a determinate progress bar

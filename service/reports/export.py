@@ -3,7 +3,8 @@ CSV or JSON Lines, streamed with constant memory and no row cap.
 
 Rows are read in keyset batches of `BATCH` ids (`repository.list_page` sorted by id), each in its
 own short session; recommending states, themes, status evidence and source documents are fetched
-per batch with one `IN (...)` query each. Memory therefore depends on the batch size, never on
+per batch with one `IN (...)` query each (a flat shape of its own: the reports' detail model would
+read conflicts, links and related rows no export column shows). Memory therefore depends on the batch size, never on
 the size of the export. Keyset paging also means rows written while an export runs are neither
 skipped nor repeated.
 
@@ -26,15 +27,22 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from service.models import Document, Recommendation, RecommendingState
+from service.filters import RecommendationFilter
+from service.models import (
+    Axis,
+    Document,
+    Recommendation,
+    RecommendationTheme,
+    RecommendingState,
+    StatusEvent,
+    Theme,
+)
 from service.public_urls import public_document_url
 from service.recommendations import repository as repo
-from service.recommendations.routes import state_code
 from service.recommendations.schemas import derive_status
-from service.reports import content
 from service.reports.cells import neutralise
 from service.reports.model import StatusSource
-from service.states.seed import SAMPLE_STATE
+from service.reports.rows import event_rank, status_source
 
 BATCH = 2000
 
@@ -55,14 +63,11 @@ FIELDS = ["id", "key", "mechanism", "state", "cycle", "paragraph", "text", "reco
 LIST_FIELDS = {"recommending_states", "themes", "sdgs", "affected_persons"}
 
 
-def make_filter(*, state: str | None = None, recommending_state: str | None = None,
-                include_sample: bool = False, **filters: Any) -> repo.RecommendationFilter:
-    """The `/recommendations` filter for an export. Sample data stays out unless asked for, or
-    unless the export is of the sample state itself. Unknown state names are a 422."""
-    iso3 = state if state == SAMPLE_STATE.iso3 else state_code(state, "state")
-    return repo.RecommendationFilter(
-        state=iso3, recommending_state=state_code(recommending_state, "recommending_state"),
-        include_sample=include_sample or iso3 == SAMPLE_STATE.iso3, **filters)
+def make_filter(*, include_sample: bool = False, **filters: Any) -> RecommendationFilter:
+    """The `/recommendations` filter for an export (the CLI's): sample data stays out unless
+    asked for, or unless the export is of the sample state itself. Unknown states are a 422."""
+    return RecommendationFilter.parse(include_sample=include_sample or None, sample_default=False,
+                                      **filters)
 
 
 def _evidence(source: StatusSource | None) -> tuple[str | None, date | None, str | None]:
@@ -82,12 +87,49 @@ def recommending_states(session: Session, ids: list[int]) -> dict[int, list[str]
     return out
 
 
+_EVENT_COLUMNS = (StatusEvent.id, StatusEvent.recommendation_id, StatusEvent.axis, StatusEvent.new,
+                  StatusEvent.effective_on, StatusEvent.evidence, StatusEvent.evidence_url,
+                  StatusEvent.document_id, StatusEvent.wording, StatusEvent.recorded_by,
+                  StatusEvent.source_kind, StatusEvent.note, Document.symbol,
+                  Document.mechanism.label("doc_mechanism"), Document.language.label("doc_language"))
+
+
+def status_sources(session: Session, ids: list[int]) -> tuple[dict[int, StatusSource], dict[int, StatusSource]]:
+    """The position and implementation events in force for each id, with their evidence, picked
+    as the reports pick them (service/reports/rows.py) but from plain rows: one query a batch."""
+    best: dict[tuple[int, str], tuple[tuple, Any]] = {}
+    stmt = (select(*_EVENT_COLUMNS).outerjoin(Document, Document.id == StatusEvent.document_id)
+            .where(StatusEvent.recommendation_id.in_(ids)))
+    for event in session.execute(stmt):
+        event_ = event._mapping
+        rank, slot = event_rank(event.axis, event_), (event.recommendation_id, event.axis)
+        if slot not in best or rank > best[slot][0]:
+            best[slot] = (rank, event_)
+    out: dict[str, dict[int, StatusSource]] = {Axis.POSITION: {}, Axis.IMPLEMENTATION: {}}
+    for (rec_id, axis), (_, e) in best.items():
+        out[axis][rec_id] = status_source(e, document_id=e["document_id"], symbol=e["symbol"],
+                                          language=e["doc_language"], mechanism=e["doc_mechanism"])
+    return out[Axis.POSITION], out[Axis.IMPLEMENTATION]
+
+
+def tags(session: Session, ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    """Themes, SDGs and affected persons per id, in the order sources attached them."""
+    out: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    stmt = (select(RecommendationTheme.recommendation_id, Theme.kind, Theme.name)
+            .join(Theme, Theme.id == RecommendationTheme.theme_id)
+            .where(RecommendationTheme.recommendation_id.in_(ids))
+            .order_by(RecommendationTheme.recommendation_id, RecommendationTheme.id))
+    for rec_id, kind, name in session.execute(stmt):
+        out[rec_id][kind].append(name)
+    return out
+
+
 def _records(session: Session, recs: list[Recommendation]) -> list[dict[str, Any]]:
     """Export records of one batch: four extra queries whatever the batch size."""
     ids = [r.id for r in recs]
     states = recommending_states(session, ids)
-    tags = content.tags(session, ids)
-    positions, implementations = content.status_sources(session, ids)
+    themes = tags(session, ids)
+    positions, implementations = status_sources(session, ids)
     doc_ids = sorted({r.source_document_id for r in recs if r.source_document_id})
     docs = {d.id: (d.symbol, public_document_url(d.url, symbol=d.symbol, language=d.language,
                                                   mechanism=d.mechanism))
@@ -99,7 +141,7 @@ def _records(session: Session, recs: list[Recommendation]) -> list[dict[str, Any
         pos_evidence, pos_date, pos_url = _evidence(positions.get(r.id))
         imp_evidence, imp_date, imp_url = _evidence(implementations.get(r.id))
         symbol, url = docs.get(r.source_document_id, (None, None))
-        kinds = tags.get(r.id, {})
+        kinds = themes.get(r.id, {})
         out.append({
             "id": r.id, "key": r.key, "mechanism": r.mechanism, "state": r.state, "cycle": r.cycle,
             "paragraph": r.paragraph, "text": r.text,
@@ -115,7 +157,7 @@ def _records(session: Session, recs: list[Recommendation]) -> list[dict[str, Any
     return out
 
 
-def batches(engine: Engine, flt: repo.RecommendationFilter, *, size: int = BATCH
+def batches(engine: Engine, flt: RecommendationFilter, *, size: int = BATCH
             ) -> Iterator[list[dict[str, Any]]]:
     """Export records in id order, `size` at a time; each batch in its own short session."""
     cursor: str | None = None
@@ -157,7 +199,7 @@ def encode(records: list[dict[str, Any]], fmt: ExportFormat) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def stream(engine: Engine, flt: repo.RecommendationFilter, fmt: ExportFormat, *,
+def stream(engine: Engine, flt: RecommendationFilter, fmt: ExportFormat, *,
            size: int = BATCH, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
     """The export as byte chunks, one per batch (plus the CSV header first)."""
     if fmt == ExportFormat.CSV:
@@ -174,6 +216,6 @@ def encode_header() -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def file_name(flt: repo.RecommendationFilter, fmt: ExportFormat, today: date) -> str:
+def file_name(flt: RecommendationFilter, fmt: ExportFormat, today: date) -> str:
     scope = "-".join(str(part).lower() for part in (flt.state, flt.mechanism, flt.cycle) if part)
     return f"recwatch-{scope + '-' if scope else ''}{today.isoformat()}.{fmt.value}"

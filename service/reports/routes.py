@@ -10,13 +10,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlmodel import Session
 
-from scrapers.records import Implementation, Mechanism, Position
 from service.db import get_session
 from service.disposition import content_disposition
 from service.errors import NotFound
+from service.filters import WITHOUT_SAMPLE, CycleQuery, MechanismQuery, RecommendationFilter
 from service.models._common import utcnow
-from service.recommendations.repository import RecommendationFilter
-from service.recommendations.schemas import Status
 from service.reports import export as bulk
 from service.reports.content import gather, report_scope
 from service.reports.formats import ReportFormat, file_name, media_type, render
@@ -32,8 +30,8 @@ DOCUMENT_TYPES = {media_type(f).split(";")[0]: {} for f in ReportFormat}
 def get_report(
     session: Annotated[Session, Depends(get_session)],
     state: Annotated[str, Path(min_length=2, max_length=60, description="ISO3 code or state name")],
-    cycle: Annotated[int | None, Query(ge=1, le=20, description="UPR cycle")] = None,
-    mechanism: Annotated[Mechanism | None, Query(description="Default: all mechanisms")] = None,
+    cycle: CycleQuery = None,
+    mechanism: MechanismQuery = None,
     since: Annotated[date | None, Query(description="Made on or after (source document date)")] = None,
     until: Annotated[date | None, Query(description="Made on or before (source document date)")] = None,
     format: ReportFormat = ReportFormat.DOCX,
@@ -49,31 +47,10 @@ def get_report(
                     headers={"Content-Disposition": content_disposition(file_name(report, format), disposition)})
 
 
-def export_filter(
-    state: Annotated[str | None, Query(description="State under review (ISO3 or name)")] = None,
-    recommending_state: Annotated[str | None, Query(description="Recommending state")] = None,
-    mechanism: Mechanism | None = None,
-    cycle: Annotated[int | None, Query(ge=1, le=20)] = None,
-    position: Position | None = None,
-    implementation: Implementation | None = None,
-    status: Status | None = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=200, description="Words in the text")] = None,
-    theme: Annotated[str | None, Query(max_length=300, description="Theme name")] = None,
-    sdg: Annotated[str | None, Query(max_length=300, description="SDG goal number or label")] = None,
-    affected: Annotated[str | None, Query(max_length=300, description="Affected persons")] = None,
-    include_sample: Annotated[bool, Query(description="Include the fictional sample data")] = False,
-) -> RecommendationFilter:
-    """The `/recommendations` filters; sample data only when asked for or when it is the subject."""
-    return bulk.make_filter(state=state, recommending_state=recommending_state, mechanism=mechanism,
-                            cycle=cycle, position=position, implementation=implementation,
-                            status=status, q=q, theme=theme, sdg=sdg, affected=affected,
-                            include_sample=include_sample)
-
-
 @router.get("/export", response_class=StreamingResponse,
             responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}},
             summary="Bulk export of recommendations (CSV or JSON Lines, streamed, no row cap)")
-def get_export(request: Request, flt: Annotated[RecommendationFilter, Depends(export_filter)],
+def get_export(request: Request, flt: Annotated[RecommendationFilter, Depends(WITHOUT_SAMPLE)],
                format: bulk.ExportFormat = bulk.ExportFormat.CSV) -> StreamingResponse:
     # The stream outlives the request's session, so it opens its own (one per batch).
     engine = request.app.state.engine_provider()
