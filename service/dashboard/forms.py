@@ -1,6 +1,6 @@
-"""Form input, checked: the recommendations filter (the URL is the whole query, so it can be
-shared) and the editor's assessment. Bad values become messages next to their field, never a
-JSON error page."""
+"""Form input, checked: the recommendations filter (the API's `RecommendationFilter`, with its
+parameter names; the URL is the whole query, so it can be shared) and the editor's assessment.
+Bad values become messages next to their field, never a JSON error page."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
-from scrapers import countries
 from scrapers.records import Implementation, Mechanism, Position
 from service.dashboard.web import safe_href
-from service.recommendations.repository import SORTS, RecommendationFilter
+from service.filters import QUERY_FIELDS, RecommendationFilter, to_state_code
+from service.recommendations.repository import SORTS
 from service.recommendations.schemas import Status
 
 FIELDS = ("q", "state", "recommending_state", "mechanism", "cycle", "position", "implementation",
@@ -24,6 +24,7 @@ ASSESSABLE = (Implementation.NOT_IMPLEMENTED, Implementation.PARTIALLY_IMPLEMENT
 PAGE_SIZE = 25
 DEFAULT_SORT = "id"
 assert all(s.lstrip("-") in SORTS for s in SORT_CHOICES)
+assert set(FIELDS) - {"sort"} <= set(QUERY_FIELDS), "the form spells the filter as the API does"
 
 
 @dataclass
@@ -45,9 +46,7 @@ class ListQuery:
 
 
 def _state(value: str, name: str, q: ListQuery) -> str | None:
-    code = countries.to_iso3(value)
-    if code is None and len(value) == 3:
-        code = countries.to_iso3(value.upper()) or ("XSA" if value.upper() == "XSA" else None)
+    code = to_state_code(value)
     if code is None:
         q.errors[name] = f"Unknown state “{value}”: use a name or ISO code such as AZE."
     return code

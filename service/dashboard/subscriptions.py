@@ -19,7 +19,7 @@ from service import audit
 from service.auth.keys import Principal
 from service.dashboard import auth
 from service.dashboard.web import Page, PageDep
-from service.errors import ServiceError
+from service.errors import NotFound, ServiceError
 from service.models import Role, WebhookSubscription
 from service.models._common import utcnow
 from service.webhooks import repository
@@ -59,8 +59,8 @@ def _list_page(page: Page, principal: Principal, *, errors: dict[str, str] | Non
                form: dict | None = None, status: int = 200) -> HTMLResponse:
     subs, total = repository.list_subscriptions(page.session, after_id=None, limit=200, principal=principal)
     return page.render("subscriptions.html", status=status, subs=subs, total=total, errors=errors or {},
-                       form=form or {"url": "", "event_types": [], "states": "", "themes": "",
-                                     "mechanisms": [], "positions": []},
+                       form=form or {"url": "", "event_types": [], "state": "", "theme": "",
+                                     "mechanism": [], "position": []},
                        event_types=EVENT_TYPES, mechanisms=[m.value for m in Mechanism],
                        positions=[p.value for p in Position])
 
@@ -74,15 +74,16 @@ def subscriptions(request: Request, page: PageDep) -> Response:
 
 
 @router.post("/subscriptions", response_class=HTMLResponse)
-def create(request: Request, page: PageDep, csrf: Text = "", url: Text = "", states: Text = "",
-           themes: Text = "", event_types: Many = None, mechanisms: Many = None,
-           positions: Many = None) -> Response:
+def create(request: Request, page: PageDep, csrf: Text = "", url: Text = "", state: Text = "",
+           theme: Text = "", event_types: Many = None, mechanism: Many = None,
+           position: Many = None) -> Response:
+    """The form's fields are the API's filter names (`state`, `theme`, `mechanism`, `position`)."""
     principal = _editor(page, request, csrf)
     if isinstance(principal, Response):
         return principal
-    event_types, mechanisms, positions = event_types or [], mechanisms or [], positions or []
-    form = {"url": url, "states": states, "themes": themes, "event_types": event_types,
-            "mechanisms": mechanisms, "positions": positions}
+    event_types, mechanism, position = event_types or [], mechanism or [], position or []
+    form = {"url": url, "state": state, "theme": theme, "event_types": event_types,
+            "mechanism": mechanism, "position": position}
     errors: dict[str, str] = {}
     try:
         vet_url(url.strip(), page.settings.webhook_allowed)
@@ -93,8 +94,8 @@ def create(request: Request, page: PageDep, csrf: Text = "", url: Text = "", sta
     except FilterError as exc:
         errors["event_types"], types = str(exc), []
     try:
-        filters = validate_filters({"states": _split(states), "themes": _split(themes),
-                                    "mechanisms": mechanisms, "positions": positions})
+        filters = validate_filters({"state": _split(state), "theme": _split(theme),
+                                    "mechanism": mechanism, "position": position})
     except FilterError as exc:
         errors["filters"], filters = str(exc), {}
     if errors:
@@ -110,8 +111,9 @@ def create(request: Request, page: PageDep, csrf: Text = "", url: Text = "", sta
 
 def _detail(page: Page, principal: Principal, subscription_id: int, *, secret: str | None = None,
             before: int | None = None, message: str | None = None, status: int = 200) -> HTMLResponse:
-    sub = _load(page, principal, subscription_id)
-    if sub is None:
+    try:
+        sub = repository.get_subscription(page.session, subscription_id, principal)
+    except NotFound:
         return page.not_found(f"No webhook subscription {subscription_id}.")
     rows, attempts, total = repository.list_deliveries(page.session, sub.id, before_id=before,
                                                        limit=DELIVERIES_PER_PAGE + 1)
@@ -131,21 +133,26 @@ def subscription(subscription_id: int, request: Request, page: PageDep, before: 
     return _detail(page, principal, subscription_id, before=before, message=messages.get(done or ""))
 
 
-def _load(page: Page, principal: Principal, subscription_id: int) -> WebhookSubscription | None:
-    """The subscription if this editor may manage it (others' look absent, as in the API)."""
-    sub = page.session.get(WebhookSubscription, subscription_id)
-    return sub if sub is not None and repository.may_manage(principal, sub) else None
+def _managed(page: Page, request: Request, csrf: str,
+             subscription_id: int) -> tuple[Principal, WebhookSubscription] | Response:
+    """The signed-in editor and the subscription they may manage (others' look absent, as in the
+    API), or the answer to give instead."""
+    principal = _editor(page, request, csrf)
+    if isinstance(principal, Response):
+        return principal
+    try:
+        return principal, repository.get_subscription(page.session, subscription_id, principal)
+    except NotFound:
+        return page.not_found(f"No webhook subscription {subscription_id}.")
 
 
 @router.post("/subscriptions/{subscription_id}/active", response_class=HTMLResponse)
 def set_active(subscription_id: int, request: Request, page: PageDep, csrf: Text = "",
                active: Text = "") -> Response:
-    principal = _editor(page, request, csrf)
-    if isinstance(principal, Response):
-        return principal
-    sub = _load(page, principal, subscription_id)
-    if sub is None:
-        return page.not_found(f"No webhook subscription {subscription_id}.")
+    managed = _managed(page, request, csrf, subscription_id)
+    if isinstance(managed, Response):
+        return managed
+    principal, sub = managed
     sub.active = active == "1"
     sub.disabled_reason = None if sub.active else f"disabled by {principal.name} in the dashboard"
     sub.failing_since = None
@@ -160,12 +167,10 @@ def set_active(subscription_id: int, request: Request, page: PageDep, csrf: Text
 
 @router.post("/subscriptions/{subscription_id}/rotate", response_class=HTMLResponse)
 def rotate(subscription_id: int, request: Request, page: PageDep, csrf: Text = "") -> Response:
-    principal = _editor(page, request, csrf)
-    if isinstance(principal, Response):
-        return principal
-    sub = _load(page, principal, subscription_id)
-    if sub is None:
-        return page.not_found(f"No webhook subscription {subscription_id}.")
+    managed = _managed(page, request, csrf, subscription_id)
+    if isinstance(managed, Response):
+        return managed
+    principal, sub = managed
     secret = repository.rotate_secret(page.session, sub,
                                       grace=timedelta(hours=page.settings.webhook_secret_grace_hours))
     audit.record(page.session, principal, "subscription.rotate_secret", target=f"subscription/{sub.id}",
@@ -176,12 +181,10 @@ def rotate(subscription_id: int, request: Request, page: PageDep, csrf: Text = "
 
 @router.post("/subscriptions/{subscription_id}/delete", response_class=HTMLResponse)
 def delete(subscription_id: int, request: Request, page: PageDep, csrf: Text = "") -> Response:
-    principal = _editor(page, request, csrf)
-    if isinstance(principal, Response):
-        return principal
-    sub = _load(page, principal, subscription_id)
-    if sub is None:
-        return page.not_found(f"No webhook subscription {subscription_id}.")
+    managed = _managed(page, request, csrf, subscription_id)
+    if isinstance(managed, Response):
+        return managed
+    principal, sub = managed
     audit.record(page.session, principal, "subscription.delete", target=f"subscription/{sub.id}",
                  request=request, detail={"url": sub.url, "via": "dashboard"})
     page.session.delete(sub)

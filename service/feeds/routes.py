@@ -13,11 +13,12 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from scrapers.records import Mechanism
 from service.changes import reader
 from service.config import Settings, get_settings
 from service.db import get_session
+from service.filters import WITH_SAMPLE, RecommendationFilter
 from service.models import ChangeEvent
+from service.recommendations import repository as repo
 
 router = APIRouter(tags=["feeds"])
 ATOM = "http://www.w3.org/2005/Atom"
@@ -60,20 +61,16 @@ def _entry_link(event: ChangeEvent, base: str) -> str:
 @router.get("/feeds/changes.atom", summary="Atom feed of change events", response_class=Response)
 def changes_feed(session: Annotated[Session, Depends(get_session)],
                  settings: Annotated[Settings, Depends(get_settings)],
-                 state: Annotated[str | None, Query(max_length=3, pattern="^[A-Za-z]{3}$")] = None,
-                 mechanism: Mechanism | None = None,
+                 flt: Annotated[RecommendationFilter, Depends(WITH_SAMPLE)],
                  limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
-    """The newest events first, as feed readers expect; `state=` and `mechanism=` filter."""
-    conds = [ChangeEvent.baseline.is_(False)]
-    if state:
-        conds.append(ChangeEvent.state == state.upper())
-    if mechanism:
-        conds.append(ChangeEvent.mechanism == mechanism)
+    """The newest events first, as feed readers expect; the `/recommendations` filters apply."""
+    state, mechanism = flt.state, flt.mechanism
+    conds = repo.event_conditions(session, flt)
     events = reader.latest(session, conds, limit)
     base = settings.public_base_url.rstrip("/")
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    scope = " ".join(x for x in (state and state.upper(), mechanism and mechanism.value) if x)
+    scope = " ".join(str(x) for x in (state, mechanism) if x)
     ET.SubElement(feed, f"{{{ATOM}}}title").text = f"recwatch changes{' — ' + scope if scope else ''}"
     ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{base}/feeds/changes.atom?state={state or ''}&mechanism={mechanism or ''}"
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(events[0].created_at if events else datetime.now(UTC))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, replace
 from datetime import datetime
 from typing import Any
 
@@ -11,19 +11,16 @@ from sqlmodel import Session
 
 from scrapers.records import Implementation, Position
 from service.aggregates import AggregateCache
-from service.errors import InvalidParameter
+from service.errors import InvalidParameter, NotFound
+from service.filters import RecommendationFilter
 from service.models import (
+    ChangeEvent,
     Document,
-    ExternalRef,
-    ImplementationEvidence,
     PositionConflict,
     Recommendation,
-    RecommendationLink,
     RecommendationTheme,
     RecommendingState,
     RelatedRecommendation,
-    Review,
-    StatusEvent,
     Theme,
     ThemeKind,
 )
@@ -46,23 +43,6 @@ SORTS: dict[str, Any] = {
     "key": R.key,
     "state": R.state,
 }
-
-
-@dataclass
-class RecommendationFilter:
-    state: str | None = None
-    recommending_state: str | None = None
-    mechanism: str | None = None
-    cycle: int | None = None
-    position: str | None = None
-    implementation: str | None = None
-    status: Status | None = None
-    review_id: int | None = None
-    q: str | None = None
-    theme: str | None = None
-    sdg: str | None = None
-    affected: str | None = None
-    include_sample: bool = True
 
 
 def status_clause(status: Status) -> ColumnElement[bool]:
@@ -222,47 +202,6 @@ def recommending_states_for(session: Session, ids: list[int]) -> dict[int, list[
     return out
 
 
-@dataclass
-class RecommendationBundle:
-    recommendation: Recommendation
-    review: Review
-    states: list[RecommendingState]
-    events: list[tuple[StatusEvent, Document | None]]
-    external_refs: list[ExternalRef]
-    source_document: Document | None
-    themes: list[tuple[Theme, str]]
-    conflicts: list[tuple[PositionConflict, Document | None]]
-    related: list[tuple[Recommendation, float]]
-    links: list[RecommendationLink]
-    evidence: list[ImplementationEvidence]
-
-
-def get_bundle(session: Session, recommendation_id: int) -> RecommendationBundle | None:
-    """The recommendation with everything its detail page shows, in a fixed number of queries."""
-    rec = session.get(Recommendation, recommendation_id)
-    if rec is None:
-        return None
-    review = session.get(Review, rec.review_id)
-    states = recommending_states_for(session, [rec.id])[rec.id]
-    events = list(session.execute(
-        select(StatusEvent, Document).outerjoin(Document, StatusEvent.document_id == Document.id)
-        .where(StatusEvent.recommendation_id == rec.id)
-        .order_by(StatusEvent.effective_on.is_(None).desc(), StatusEvent.effective_on, StatusEvent.id)
-    ))
-    refs = list(session.execute(select(ExternalRef).where(ExternalRef.recommendation_id == rec.id)
-                                .order_by(ExternalRef.id)).scalars())
-    source = session.get(Document, rec.source_document_id) if rec.source_document_id else None
-    themes = list(session.execute(
-        select(Theme, RecommendationTheme.source).join(RecommendationTheme, RecommendationTheme.theme_id == Theme.id)
-        .where(RecommendationTheme.recommendation_id == rec.id).order_by(Theme.kind, Theme.name)))
-    links = list(session.execute(select(RecommendationLink).where(RecommendationLink.recommendation_id == rec.id)
-                                 .order_by(RecommendationLink.effective_on, RecommendationLink.id)).scalars())
-    evidence = list(session.execute(select(ImplementationEvidence).where(
-        ImplementationEvidence.recommendation_id == rec.id).order_by(ImplementationEvidence.id)).scalars())
-    return RecommendationBundle(rec, review, states, events, refs, source, themes,
-                                conflicts_for(session, rec.id), related_for(session, rec.id), links, evidence)
-
-
 def conflicts_for(session: Session, recommendation_id: int | None = None, *, state: str | None = None,
                   limit: int = 500) -> list[tuple[PositionConflict, Document | None]]:
     stmt = (select(PositionConflict, Document)
@@ -275,8 +214,26 @@ def conflicts_for(session: Session, recommendation_id: int | None = None, *, sta
     return list(session.execute(stmt.order_by(PositionConflict.id).limit(limit)))
 
 
+def event_conditions(session: Session, flt: RecommendationFilter) -> list[ColumnElement[bool]]:
+    """Change events for the feed: `state` and `mechanism` read the event itself (document and
+    source events carry them too); every other filter keeps the events of recommendations that
+    match it now. Baseline events (a first import) are left out."""
+    conds: list[ColumnElement[bool]] = [ChangeEvent.baseline.is_(False)]
+    if flt.state:
+        conds.append(ChangeEvent.state == flt.state)
+    if flt.mechanism:
+        conds.append(ChangeEvent.mechanism == flt.mechanism)
+    rest = replace(flt, state=None, mechanism=None)
+    if rest != RecommendationFilter():
+        matching = select(R.id).where(*_conditions(rest, session.get_bind().dialect.name))
+        conds.append(ChangeEvent.recommendation_id.in_(matching))
+    return conds
+
+
 def related_for(session: Session, recommendation_id: int) -> list[tuple[Recommendation, float]]:
-    """Similar recommendations from earlier cycles, most similar first."""
+    """Similar recommendations from earlier cycles, most similar first; NotFound for an unknown id."""
+    if session.get(Recommendation, recommendation_id) is None:
+        raise NotFound(f"recommendation {recommendation_id} does not exist")
     return list(session.execute(
         select(Recommendation, RelatedRecommendation.similarity)
         .join(RelatedRecommendation, RelatedRecommendation.related_id == Recommendation.id)

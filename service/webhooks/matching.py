@@ -17,7 +17,11 @@ from service.ingest.events import EventType
 EVENT_TYPES = EventType.all()
 ANY_EVENT = "*"
 SUBSCRIPTION_DISABLED = EventType.SUBSCRIPTION_DISABLED
-FILTER_KEYS = ("states", "mechanisms", "themes", "positions")
+# The `/recommendations` filter names, each a list here (a subscription may watch several).
+FILTER_KEYS = ("state", "mechanism", "theme", "position")
+# Deprecated plural spelling: accepted on create and update (stored as the new one), and still
+# read when matching, so subscriptions stored before the rename keep receiving their events.
+LEGACY_KEYS = {"states": "state", "mechanisms": "mechanism", "themes": "theme", "positions": "position"}
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
@@ -37,28 +41,42 @@ def validate_event_types(types: Iterable[str]) -> list[str]:
     return [ANY_EVENT] if ANY_EVENT in out else out
 
 
+def canonical(filters: dict[str, Any] | None) -> dict[str, Any]:
+    """Filters in the current spelling: legacy plural keys renamed, values under both merged."""
+    out: dict[str, Any] = {}
+    for key, values in (filters or {}).items():
+        name = LEGACY_KEYS.get(key, key)
+        if name in out and isinstance(out[name], list) and isinstance(values, list):
+            values = list(dict.fromkeys([*out[name], *values]))
+        out[name] = values
+    return out
+
+
 def validate_filters(filters: dict[str, Any] | None) -> dict[str, list[str]]:
-    """Normalised filters (ISO3 upper-case, known mechanisms and positions); empty lists dropped."""
-    filters = filters or {}
-    unknown_keys = sorted(set(filters) - set(FILTER_KEYS))
+    """Normalised filters in the current spelling (ISO3 upper-case, known mechanisms and
+    positions); the deprecated plural keys are accepted and renamed; empty lists dropped."""
+    raw = filters or {}
+    unknown_keys = sorted(set(raw) - set(FILTER_KEYS) - set(LEGACY_KEYS))
     if unknown_keys:
         raise FilterError(f"filters: unknown filter(s) {', '.join(unknown_keys)}; "
                           f"use {', '.join(FILTER_KEYS)}")
+    for key, values in raw.items():
+        if values is not None and (not isinstance(values, list)
+                                   or not all(isinstance(v, str) for v in values)):
+            raise FilterError(f"filters.{key}: a list of strings")
+    filters = canonical({k: v for k, v in raw.items() if v is not None})
     out: dict[str, list[str]] = {}
     for key in FILTER_KEYS:
-        values = filters.get(key) or []
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise FilterError(f"filters.{key}: a list of strings")
-        values = list(dict.fromkeys(v.strip() for v in values if v.strip()))
+        values = list(dict.fromkeys(v.strip() for v in filters.get(key) or [] if v.strip()))
         if not values:
             continue
-        if key == "states":
+        if key == "state":
             values = [v.upper() for v in values]
             bad = [v for v in values if not _ISO3.match(v)]
             if bad:
-                raise FilterError(f"filters.states: {', '.join(bad)} not ISO 3166 alpha-3 codes (e.g. AZE)")
-        elif key in ("mechanisms", "positions"):
-            allowed = [m.value for m in (Mechanism if key == "mechanisms" else Position)]
+                raise FilterError(f"filters.state: {', '.join(bad)} not ISO 3166 alpha-3 codes (e.g. AZE)")
+        elif key in ("mechanism", "position"):
+            allowed = [m.value for m in (Mechanism if key == "mechanism" else Position)]
             values = [v.lower() for v in values]
             bad = [v for v in values if v not in allowed]
             if bad:
@@ -98,14 +116,19 @@ def matches(event_types: list[str], filters: dict[str, Any], owner: str, facts: 
         return False
     if facts.type == SUBSCRIPTION_DISABLED and facts.owner != owner:
         return False
-    if filters.get("states") and facts.state not in filters["states"]:
+    if (states := _wanted(filters, "state", "states")) and facts.state not in states:
         return False
-    if filters.get("mechanisms") and facts.mechanism not in filters["mechanisms"]:
+    if (mechanisms := _wanted(filters, "mechanism", "mechanisms")) and facts.mechanism not in mechanisms:
         return False
-    if filters.get("positions") and facts.position not in filters["positions"]:
+    if (positions := _wanted(filters, "position", "positions")) and facts.position not in positions:
         return False
-    if filters.get("themes"):
-        wanted = {t.lower() for t in filters["themes"]}
-        if not wanted & facts.themes:
+    if themes := _wanted(filters, "theme", "themes"):
+        if not {t.lower() for t in themes} & facts.themes:
             return False
     return True
+
+
+def _wanted(filters: dict[str, Any], key: str, legacy: str) -> list[str] | None:
+    """A stored filter's values under either spelling (rows stored before the rename use the
+    old one; `validate_filters` never stores both)."""
+    return filters.get(key) or filters.get(legacy)

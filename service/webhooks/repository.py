@@ -69,6 +69,13 @@ def get_subscription(session: Session, subscription_id: int,
     return sub
 
 
+def delivery_event(session: Session, delivery: WebhookDelivery) -> ChangeEvent:
+    """The change event a delivery carries (deliveries never outlive their event)."""
+    event = session.get(ChangeEvent, delivery.event_id)
+    assert event is not None
+    return event
+
+
 def list_subscriptions(session: Session, *, after_id: int | None, limit: int,
                        principal: Principal | None = None) -> tuple[list[WebhookSubscription], int]:
     """A page of the subscriptions `principal` may manage, by id, and their total."""

@@ -9,8 +9,9 @@ we never come back earlier than it asked (capped at a day, so a typo cannot park
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timedelta
+
+from scrapers.http import parse_retry_after as retry_after_seconds
 
 RETRY_DELAYS = (
     timedelta(seconds=5), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
@@ -22,19 +23,9 @@ MAX_RETRY_AFTER = timedelta(days=1)
 
 
 def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
-    """`Retry-After` as seconds or an HTTP date; None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return min(timedelta(seconds=int(value)), MAX_RETRY_AFTER)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return min(max(when - now, timedelta(0)), MAX_RETRY_AFTER)
+    """`Retry-After` as seconds or an HTTP date, capped at a day; None when absent or unreadable."""
+    seconds = retry_after_seconds(value, now)
+    return None if seconds is None else min(timedelta(seconds=seconds), MAX_RETRY_AFTER)
 
 
 def next_attempt_at(attempt: int, now: datetime, *, retry_after: timedelta | None = None,

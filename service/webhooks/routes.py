@@ -22,7 +22,7 @@ from service.models._common import utcnow
 from service.pagination import Page, RowId, decode_cursor, encode_cursor
 from service.webhooks import repository
 from service.webhooks.fanout import matching_subscriptions
-from service.webhooks.matching import FilterError, validate_event_types, validate_filters
+from service.webhooks.matching import FilterError, canonical, validate_event_types, validate_filters
 from service.webhooks.payloads import ping_body
 from service.webhooks.schemas import (
     AttemptOut,
@@ -47,7 +47,10 @@ Editor = Annotated[Principal, Depends(require_role(Role.EDITOR))]
 
 
 def _out(sub: WebhookSubscription) -> SubscriptionOut:
-    return SubscriptionOut.model_validate(sub, from_attributes=True)
+    """The subscription as the API shows it: filters in the current spelling, also for rows
+    stored with the deprecated plural keys."""
+    out = SubscriptionOut.model_validate(sub, from_attributes=True)
+    return out.model_copy(update={"filters": canonical(sub.filters)})
 
 
 def _checked_url(url: str, settings: Settings) -> str:
@@ -127,8 +130,11 @@ def update_subscription(subscription_id: RowId, body: SubscriptionPatch, request
         sub.failing_since = None
     sub.updated_at = utcnow()
     session.add(sub)
+    detail = body.model_dump(mode="json", exclude_none=True)
+    if body.filters is not None:
+        detail["filters"] = sub.filters
     audit.record(session, principal, "subscription.update", target=f"subscription/{sub.id}", request=request,
-                 detail=body.model_dump(mode="json", exclude_none=True))
+                 detail=detail)
     session.commit()
     return _out(sub)
 
@@ -222,9 +228,7 @@ def redeliver(delivery_id: RowId, request: Request, session: SessionDep, princip
                  detail={"subscription_id": copy.subscription_id, "new_delivery_id": copy.id,
                          "webhook_id": copy.webhook_id})
     session.commit()
-    event = session.get(ChangeEvent, copy.event_id)
-    assert event is not None
-    return _delivery_out(copy, event, [])
+    return _delivery_out(copy, repository.delivery_event(session, copy), [])
 
 
 @router.post("/subscriptions/{subscription_id}/replay", status_code=202, response_model=ReplayResult,

@@ -9,15 +9,24 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 
+def _legacy(new: str) -> str:
+    return f"DEPRECATED: the old spelling of `{new}`, still accepted and stored as `{new}`."
+
+
 class Filters(BaseModel):
-    """Empty lists (or missing keys) mean "any"."""
+    """The `/recommendations` filter names, each a list of values; empty lists (or missing keys)
+    mean "any". The plural keys are the deprecated spelling of the same filters."""
 
     model_config = ConfigDict(extra="forbid")
-    states: list[str] = Field(default_factory=list, description="ISO 3166 alpha-3, e.g. AZE")
-    mechanisms: list[str] = Field(default_factory=list, description="upr, pace, coe_exec")
-    themes: list[str] = Field(default_factory=list, description="theme names, case-insensitive")
-    positions: list[str] = Field(default_factory=list,
-                                 description="pending, supported, partially_supported, noted")
+    state: list[str] = Field(default_factory=list, description="ISO 3166 alpha-3, e.g. AZE")
+    mechanism: list[str] = Field(default_factory=list, description="upr, pace, coe_exec")
+    theme: list[str] = Field(default_factory=list, description="theme names, case-insensitive")
+    position: list[str] = Field(default_factory=list,
+                                description="pending, supported, partially_supported, noted")
+    states: list[str] | None = Field(default=None, deprecated=True, description=_legacy("state"))
+    mechanisms: list[str] | None = Field(default=None, deprecated=True, description=_legacy("mechanism"))
+    themes: list[str] | None = Field(default=None, deprecated=True, description=_legacy("theme"))
+    positions: list[str] | None = Field(default=None, deprecated=True, description=_legacy("position"))
 
 
 class SubscriptionIn(BaseModel):
@@ -41,7 +50,8 @@ class SubscriptionOut(BaseModel):
     id: int
     url: str
     event_types: list[str]
-    filters: dict[str, Any]
+    filters: dict[str, Any] = Field(description="in the current spelling (`state`, `mechanism`, "
+                                                "`theme`, `position`), whatever the spelling given")
     active: bool
     disabled_reason: str | None
     failing_since: datetime | None

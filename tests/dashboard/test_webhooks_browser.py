@@ -44,8 +44,8 @@ def test_editor_creates_a_subscription_and_reads_its_delivery_log(web, site):
     assert "only http and https" in page.locator("#url-error").inner_text()
     page.fill("#s-url", "http://127.0.0.1:9/recwatch-hook")
     page.check("input[name=event_types][value='recommendation.implementation_changed']")
-    page.fill("#s-states", "aze")
-    page.check("input[name=mechanisms][value=upr]")
+    page.fill("#s-state", "aze")
+    page.check("input[name=mechanism][value=upr]")
     page.click("button:has-text('Create subscription')")
     secret = page.locator(".secret-value").inner_text()
     assert secret.startswith("whsec_")
@@ -53,7 +53,7 @@ def test_editor_creates_a_subscription_and_reads_its_delivery_log(web, site):
     with Session(site.engine) as s:
         sub = s.execute(select(WebhookSubscription).where(
             WebhookSubscription.url == "http://127.0.0.1:9/recwatch-hook")).scalar_one()
-        assert sub.filters == {"states": ["AZE"], "mechanisms": ["upr"]} and sub.created_by == "dashboard-editor"
+        assert sub.filters == {"state": ["AZE"], "mechanism": ["upr"]} and sub.created_by == "dashboard-editor"
     add_failed_delivery(site.engine, sub.id)
     page.goto(f"/subscriptions/{sub.id}")
     assert secret not in page.content()  # shown once only

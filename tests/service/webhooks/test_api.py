@@ -38,12 +38,12 @@ def test_create_shows_the_secret_once(client, keys, role):
     auth = {"Authorization": f"Bearer {keys[role]}"}
     sub = _create(client, auth, "http://127.0.0.1:9/hook",
                   event_types=["recommendation.created", "document.published"],
-                  filters={"states": ["aze"], "mechanisms": ["UPR"], "themes": ["Torture"],
-                           "positions": ["supported"]})
+                  filters={"state": ["aze"], "mechanism": ["UPR"], "theme": ["Torture"],
+                           "position": ["supported"]})
     assert sub["secret"].startswith("whsec_")
     assert sub["created_by"] == f"{role}-person" and sub["active"] is True
-    assert sub["filters"] == {"states": ["AZE"], "mechanisms": ["upr"], "themes": ["Torture"],
-                              "positions": ["supported"]}
+    assert sub["filters"] == {"state": ["AZE"], "mechanism": ["upr"], "theme": ["Torture"],
+                              "position": ["supported"]}
     got = client.get(f"{SUBS}/{sub['id']}", headers=auth).json()
     assert "secret" not in got and got["url"] == "http://127.0.0.1:9/hook"
     listed = client.get(SUBS, headers=auth).json()
@@ -60,9 +60,10 @@ def test_unknown_event_type_is_422_with_the_allowed_list(client, auth):
 
 
 @pytest.mark.parametrize(("filters", "says"), [
+    ({"state": ["Azerbaijan"]}, "not ISO 3166 alpha-3"),
     ({"states": ["Azerbaijan"]}, "not ISO 3166 alpha-3"),
-    ({"mechanisms": ["echr"]}, "unknown echr"),
-    ({"positions": ["accepted"]}, "unknown accepted"),
+    ({"mechanism": ["echr"]}, "unknown echr"),
+    ({"position": ["accepted"]}, "unknown accepted"),
     ({"colour": ["red"]}, "colour"),
 ])
 def test_bad_filters_are_422(client, auth, filters, says):
@@ -81,9 +82,9 @@ def test_list_paginates(client, auth):
 
 def test_patch_and_delete(client, auth):
     sub = _create(client, auth, "http://127.0.0.1:9/a")
-    res = client.patch(f"{SUBS}/{sub['id']}", json={"event_types": ["*"], "filters": {"states": ["ARM"]},
+    res = client.patch(f"{SUBS}/{sub['id']}", json={"event_types": ["*"], "filters": {"state": ["ARM"]},
                                                       "url": "http://127.0.0.1:9/b"}, headers=auth)
-    assert res.status_code == 200 and res.json()["filters"] == {"states": ["ARM"]}
+    assert res.status_code == 200 and res.json()["filters"] == {"state": ["ARM"]}
     assert res.json()["url"] == "http://127.0.0.1:9/b"
     off = client.patch(f"{SUBS}/{sub['id']}", json={"active": False}, headers=auth).json()
     assert off["active"] is False and off["disabled_reason"] == "disabled through the API"
@@ -152,7 +153,7 @@ def test_redeliver_sends_the_event_again_with_a_new_webhook_id(client, auth, eng
 
 
 def test_replay_resends_matching_events_since_a_time(client, auth, engine, settings, receiver, sender):
-    sub = _create(client, auth, receiver.url(), filters={"states": ["AZE"]})
+    sub = _create(client, auth, receiver.url(), filters={"state": ["AZE"]})
     receiver.secrets = [sub["secret"]]
     add_event(engine, state="AZE")
     add_event(engine, state="ARM")

@@ -35,9 +35,9 @@ def test_event_type_filter(engine, settings):
 
 
 def test_state_and_mechanism_filters(engine, settings):
-    aze, _ = subscribe(engine, URL, filters={"states": ["AZE"]})
-    pace, _ = subscribe(engine, URL, filters={"mechanisms": ["pace"]})
-    both, _ = subscribe(engine, URL, filters={"states": ["ARM"], "mechanisms": ["upr"]})
+    aze, _ = subscribe(engine, URL, filters={"state": ["AZE"]})
+    pace, _ = subscribe(engine, URL, filters={"mechanism": ["pace"]})
+    both, _ = subscribe(engine, URL, filters={"state": ["ARM"], "mechanism": ["upr"]})
     e_aze = add_event(engine, state="AZE", mechanism="upr")
     e_arm_pace = add_event(engine, state="ARM", mechanism="pace")
     e_arm_upr = add_event(engine, state="ARM", mechanism="upr")
@@ -55,7 +55,7 @@ def test_state_and_mechanism_filters(engine, settings):
 
 
 def test_theme_filter_matches_the_recommendations_themes(engine, settings):
-    sub, _ = subscribe(engine, URL, filters={"themes": ["Torture and other CID"]})
+    sub, _ = subscribe(engine, URL, filters={"theme": ["Torture and other CID"]})
     tagged = add_recommendation(engine, paragraph="1.1", themes=("Torture and other CID", "Detention"))
     other = add_recommendation(engine, paragraph="1.2", themes=("Detention",))
     e1 = add_event(engine, recommendation_id=tagged)
@@ -66,7 +66,7 @@ def test_theme_filter_matches_the_recommendations_themes(engine, settings):
 
 
 def test_position_filter_uses_the_new_position_of_a_change(engine, settings):
-    sub, _ = subscribe(engine, URL, filters={"positions": ["supported"]})
+    sub, _ = subscribe(engine, URL, filters={"position": ["supported"]})
     rec = {"id": 1, "position": "pending"}
     add_event(engine, "recommendation.created", payload={"recommendation": rec})
     changed = add_event(engine, "recommendation.position_changed",
