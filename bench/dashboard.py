@@ -38,20 +38,9 @@ from scrapers import countries
 from service import migrate
 from service.config import Settings
 from service.db import make_engine
-from service.models import (
-    ChangeEvent,
-    Document,
-    ExternalRef,
-    Recommendation,
-    RecommendationTheme,
-    RecommendingState,
-    RelatedRecommendation,
-    Review,
-    ScrapeRun,
-    State,
-    StatusEvent,
-    Theme,
-)
+from service.models import (ChangeEvent, Document, ExternalRef, Recommendation, RecommendationTheme,
+                            RecommendingState, RelatedRecommendation, Review, ScrapeRun, State,
+                            StatusEvent, Theme)
 
 SERVER_TARGET_MS, LOAD_TARGET_MS = 100.0, 1000.0
 CHROMIUM = Path("/usr/bin/chromium")

@@ -22,15 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scrapers.countries import all_states  # noqa: E402
-from scrapers.records import (  # noqa: E402
-    DocumentKind,
-    Mechanism,
-    ParsedDocument,
-    Position,
-    ScrapedDocument,
-    ScrapedRecommendation,
-    recommendation_key,
-)
+from scrapers.records import (DocumentKind, Mechanism, ParsedDocument, Position,  # noqa: E402
+                              ScrapedDocument, ScrapedRecommendation, upr_recommendation)
 
 VERBS = ["Ratify", "Ensure", "Strengthen", "Adopt", "Continue", "Take measures to", "Establish", "Guarantee",
          "Consider ratifying", "Combat", "Promote", "Investigate", "Abolish", "Protect", "Release", "Repeal"]
@@ -92,9 +85,8 @@ def generate(count: int = 200_000, seed: int = 7) -> Iterator[ParsedDocument]:
             symbol = f"A/HRC/{7 + cycle * 14}/{i + 1}"
             doc = _document(DocumentKind.WG_REPORT, Mechanism.UPR, symbol, state, cycle, published, seed)
             para = 90 + cycle * 10
-            recs = [ScrapedRecommendation(
-                key=recommendation_key("upr", state, cycle, f"{para}.{j + 1}"), mechanism=Mechanism.UPR,
-                state=state, cycle=cycle, paragraph=f"{para}.{j + 1}", text=_text(rng),
+            recs = [upr_recommendation(
+                state, cycle, f"{para}.{j + 1}", text=_text(rng),
                 recommending_states=rng.sample(states, 2 if rng.random() < 0.15 else 1),
                 position=(position := _position(rng)), position_wording=f"wording: {position.value}",
                 source_url=doc.source_url, evidence=f"{symbol} para. {para}",

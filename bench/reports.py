@@ -32,17 +32,8 @@ from sqlmodel import Session
 
 from service import migrate
 from service.db import make_engine
-from service.models import (
-    Document,
-    Recommendation,
-    RecommendationTheme,
-    RecommendingState,
-    RelatedRecommendation,
-    Review,
-    State,
-    StatusEvent,
-    Theme,
-)
+from service.models import (Document, Recommendation, RecommendationTheme, RecommendingState,
+                            RelatedRecommendation, Review, State, StatusEvent, Theme)
 from service.recommendations.repository import RecommendationFilter
 from service.reports import export as bulk
 from service.reports.content import gather

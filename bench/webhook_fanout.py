@@ -37,6 +37,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -208,23 +210,33 @@ def _emit(engine, count: int, per_commit: int) -> None:  # type: ignore[no-untyp
         s.commit()
 
 
+@contextmanager
+def _worker(engine, settings, interval: float) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """One `run_webhooks_forever` thread for the body of the `with`; then it is stopped and the
+    temporary database removed."""
+    from service.webhooks.worker import run_webhooks_forever
+
+    stop = threading.Event()
+    worker = threading.Thread(target=run_webhooks_forever, args=(engine, settings, stop),
+                              kwargs={"interval": interval}, daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+        engine.dispose()
+        shutil.rmtree(settings.data_dir, ignore_errors=True)
+
+
 def run_recwatch(base: str, events: int, subscriptions: int, concurrency: int,
                  batch: int) -> dict[str, float]:
     """The whole backlog written first, then one worker (`run_webhooks_forever`)."""
-    from service.webhooks.worker import run_webhooks_forever
-
     settings, engine = _database(base, subscriptions, concurrency, batch)
     _emit(engine, events, 1000)
-    stop = threading.Event()
-    worker = threading.Thread(target=run_webhooks_forever, args=(engine, settings, stop),
-                              kwargs={"interval": 0.5}, daemon=True)
     started = time.time()
-    worker.start()
-    received = wait_for(base, events * subscriptions, 1800)
-    stop.set()
-    worker.join(timeout=30)
-    engine.dispose()
-    shutil.rmtree(settings.data_dir, ignore_errors=True)
+    with _worker(engine, settings, 0.5):
+        received = wait_for(base, events * subscriptions, 1800)
     return summarize("recwatch", started, received)
 
 
@@ -232,23 +244,14 @@ def run_steady(base: str, rate: float, seconds: float, subscriptions: int, concu
                batch: int, interval: float) -> dict[str, float]:
     """Events written one per transaction at `rate` per second while the worker runs: the
     latency a subscriber sees when we keep up (polling `interval` included)."""
-    from service.webhooks.worker import run_webhooks_forever
-
     settings, engine = _database(base, subscriptions, concurrency, batch)
-    stop = threading.Event()
-    worker = threading.Thread(target=run_webhooks_forever, args=(engine, settings, stop),
-                              kwargs={"interval": interval}, daemon=True)
-    worker.start()
-    count = int(rate * seconds)
-    started = time.time()
-    for i in range(count):
-        time.sleep(max(0.0, started + i / rate - time.time()))
-        _emit(engine, 1, 1)
-    received = wait_for(base, count * subscriptions, 120)
-    stop.set()
-    worker.join(timeout=30)
-    engine.dispose()
-    shutil.rmtree(settings.data_dir, ignore_errors=True)
+    with _worker(engine, settings, interval):
+        count = int(rate * seconds)
+        started = time.time()
+        for i in range(count):
+            time.sleep(max(0.0, started + i / rate - time.time()))
+            _emit(engine, 1, 1)
+        received = wait_for(base, count * subscriptions, 120)
     return summarize("steady", started, received)
 
 

@@ -6,8 +6,10 @@ Scrapers are pure: bytes in, these records out. Natural keys are defined here an
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -76,6 +78,70 @@ class ScrapedDocument(BaseModel):
     outcome: str | None = None  # "adopted" | "rejected" for texts put to a vote
     vote: str | None = None  # as printed, e.g. "for 52, against 75, abstentions 11"
     cites: list[str] = Field(default_factory=list)  # references to other texts, as printed
+
+
+class FileFacts(NamedTuple):
+    """What a ScrapedDocument records about the bytes it was read from."""
+
+    content_type: str
+    sha256: str
+    size: int
+
+    @classmethod
+    def of(cls, data: bytes, content_type: str) -> FileFacts:
+        return cls(content_type, hashlib.sha256(data).hexdigest(), len(data))
+
+
+@dataclass(frozen=True, slots=True)
+class UprReview:
+    """What a UPR document says about the review it belongs to, as its parser read it: the
+    document record and every recommendation key take their State and cycle from here."""
+
+    state: str  # ISO3
+    state_name: str  # as printed, for messages and titles
+    cycle: int
+    symbol: str | None
+    published_on: date | None
+    wg_session: int | None = None
+
+    def key(self, paragraph: str) -> str:
+        return recommendation_key(Mechanism.UPR.value, self.state, self.cycle, paragraph)
+
+    def document(
+        self, kind: DocumentKind, title: str, *, source_url: str, file: FileFacts, parser: str,
+        parser_version: str,
+    ) -> ScrapedDocument:
+        """The record of the document itself."""
+        return ScrapedDocument(
+            mechanism=Mechanism.UPR,
+            kind=kind,
+            symbol=self.symbol,
+            title=title,
+            state_under_review=self.state,
+            cycle=self.cycle,
+            wg_session=self.wg_session,
+            published_on=self.published_on,
+            source_url=source_url,
+            content_type=file.content_type,
+            sha256=file.sha256,
+            size=file.size,
+            parser=parser,
+            parser_version=parser_version,
+        )
+
+
+def upr_recommendation(
+    state: str, cycle: int, paragraph: str, **fields: Any
+) -> ScrapedRecommendation:
+    """A UPR recommendation keyed by State under review, cycle and printed item number."""
+    return ScrapedRecommendation(
+        key=recommendation_key(Mechanism.UPR.value, state, cycle, paragraph),
+        mechanism=Mechanism.UPR,
+        state=state,
+        cycle=cycle,
+        paragraph=paragraph,
+        **fields,
+    )
 
 
 class ExternalId(BaseModel):

@@ -323,3 +323,22 @@ def clean_text(pages: list[str]) -> str:
     """Pages -> one text: furniture removed per page, hyphens repaired across lines and pages."""
     body = "\n".join(strip_page_furniture(page) for page in pages)
     return repair_hyphenation(normalise_whitespace(body))
+
+
+def split_outside_brackets(text: str, separators: str = ",") -> list[str]:
+    """Split on any of ``separators`` outside parentheses ("Iran (Islamic Republic of), Peru"
+    -> two parts), whitespace folded, empty parts dropped; a stray ')' does not end the split."""
+    parts: list[str] = []
+    depth, current = 0, []
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        if char in separators and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [" ".join(p.split()) for p in parts if p.strip()]

@@ -8,6 +8,7 @@ from fastapi import Request
 from sqlmodel import Session
 
 from service.auth.keys import Principal
+from service.keyset import id_page, where_equal
 from service.models import AuditEntry
 
 
@@ -21,3 +22,11 @@ def record(session: Session, principal: Principal | None, action: str, *, target
                        client=client, detail=detail or {})
     session.add(entry)
     return entry
+
+
+def page(session: Session, *, actor: str | None, action: str | None, limit: int,
+         before_id: int | None) -> tuple[list[AuditEntry], int]:
+    """Newest entries first (one more than `limit`, to tell whether a next page exists), and the
+    total matching `actor` and `action`."""
+    conds = where_equal((AuditEntry.actor, actor), (AuditEntry.action, action))
+    return id_page(session, AuditEntry, conds, limit=limit + 1, before_id=before_id, newest_first=True)

@@ -9,10 +9,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class ServiceError(Exception):
-    """An error a client should see, with a stable machine-readable code."""
+    """An error a client should see, with a stable machine-readable code.
+
+    Each kind names its HTTP status and code in its class line:
+    `class NotFound(ServiceError, status=404, code="not_found")`.
+    """
 
     status_code = 400
     code = "bad_request"
+
+    def __init_subclass__(cls, *, status: int, code: str, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.status_code, cls.code = status, code
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
@@ -21,29 +29,24 @@ class ServiceError(Exception):
             self.code = code
 
 
-class NotFound(ServiceError):
-    status_code = 404
-    code = "not_found"
+class NotFound(ServiceError, status=404, code="not_found"):
+    """The thing asked for does not exist (or is not the caller's to see)."""
 
 
-class InvalidParameter(ServiceError):
-    status_code = 422
-    code = "invalid_parameter"
+class InvalidParameter(ServiceError, status=422, code="invalid_parameter"):
+    """A parameter or body field is out of range or malformed."""
 
 
-class Unauthorized(ServiceError):
-    status_code = 401
-    code = "unauthorized"
+class Unauthorized(ServiceError, status=401, code="unauthorized"):
+    """No key, or a key that is unknown, revoked or expired."""
 
 
-class Forbidden(ServiceError):
-    status_code = 403
-    code = "forbidden"
+class Forbidden(ServiceError, status=403, code="forbidden"):
+    """The key is valid but its role may not do this."""
 
 
-class Conflict(ServiceError):
-    status_code = 409
-    code = "conflict"
+class Conflict(ServiceError, status=409, code="conflict"):
+    """The request clashes with what is stored (a duplicate, a stale state)."""
 
 
 def error_body(code: str, message: str) -> dict:

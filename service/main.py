@@ -22,8 +22,8 @@ from service.operations.metrics import LatencyMiddleware, Metrics
 from service.operations.routes import router as operations_router
 from service.recommendations.assessments import router as assessments_router
 from service.recommendations.routes import conflicts_router
-from service.reports.routes import router as reports_router
 from service.recommendations.routes import router as recommendations_router
+from service.reports.routes import router as reports_router
 from service.runs.routes import router as runs_router
 from service.security import AccessControl, BodyLimit, SecurityHeaders
 from service.states.routes import router as states_router

@@ -5,23 +5,17 @@ from __future__ import annotations
 import base64
 import json
 import math
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import BaseModel
 
 from service.errors import InvalidParameter
+from service.schemas import Page
 
-T = TypeVar("T")
+__all__ = ["MAX_ID", "Page", "RowId", "decode_cursor", "encode_cursor"]
 
 MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL (bigint) can hold
 RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id")]
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    next: str | None = None
 
 
 def encode_cursor(values: list[Any]) -> str:

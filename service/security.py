@@ -34,6 +34,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.auth import sessions
 from service.auth.keys import KEY_PREFIX, hash_key, verify_key
 from service.config import Settings
 from service.errors import error_body
@@ -241,20 +242,15 @@ class AccessControl:
         (where the dashboard stores them) and its key are neither revoked nor expired."""
         from http.cookies import CookieError, SimpleCookie
 
-        from service.dashboard import auth
-
         try:
-            cookie = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1")).get(auth.COOKIE)
+            cookie = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1")).get(sessions.COOKIE)
         except CookieError:
             return False
-        data = auth.decode(cookie.value, auth.signing_secret(self.settings)) if cookie else None
+        data = sessions.decode(cookie.value, sessions.signing_secret(self.settings)) if cookie else None
         if data is None or data.viewer is None:
             return False
-        session_live = getattr(auth, "session_live", None)
-        if session_live is None:  # a dashboard without server-side sessions: the key decides
-            return _active_key(self.engine_provider(), data.viewer.key_id)
         with Session(self.engine_provider()) as session:
-            return bool(session_live(session, data.viewer))
+            return sessions.session_live(session, data.viewer)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in PROBES:
@@ -300,11 +296,3 @@ async def _to_sign_in(scope: Scope, send: Send) -> None:
                 "headers": [(b"location", target.encode("latin-1")), (b"content-length", b"0"),
                             (b"cache-control", b"no-store")]})
     await send({"type": "http.response.body", "body": b""})
-
-
-def _active_key(engine: Engine, key_id: int) -> bool:
-    from service.models import ApiKey
-
-    with Session(engine) as session:
-        row = session.get(ApiKey, key_id)
-        return row is not None and row.revoked_at is None

@@ -9,22 +9,12 @@ is unclear is guessed: it is reported in ``ParsedDocument.warnings`` ("needs hum
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
 
 from scrapers.countries import state_by_iso3, to_iso3
 from scrapers.errors import LayoutChanged, guarded
-from scrapers.records import (
-    DocumentKind,
-    Mechanism,
-    ParsedDocument,
-    Position,
-    ScrapedDocument,
-    ScrapedPosition,
-    recommendation_key,
-)
+from scrapers.records import (DocumentKind, FileFacts, ParsedDocument, Position,
+                              ScrapedPosition, UprReview)
 from scrapers.text import clean_text, normalise_whitespace, pdf_pages
 from scrapers.upr_addendum._lists import ListEntry, Note, classify_clause, read_list_layout
 from scrapers.upr_addendum._meta import (
@@ -64,14 +54,8 @@ PARSER_VERSION = "1.0.0"
 REVIEW_PREFIX = "needs human review"
 
 
-
-@dataclass(frozen=True)
-class _Meta:
-    state: str
-    state_name: str
-    cycle: int
-    symbol: str | None
-    published_on: date | None
+class _Meta(UprReview):
+    __slots__ = ()
 
     @property
     def cite(self) -> str:
@@ -94,8 +78,11 @@ def parse_addendum(
     addendum or states no position; nothing else escapes.
     """
     pages = pdf_pages(data, url=source_url)
-    info = ("application/pdf", hashlib.sha256(data).hexdigest(), len(data))
-    return guarded("addendum", source_url, lambda: _parse(pages, source_url, symbol, state, cycle, parent, info)
+    file = FileFacts.of(data, "application/pdf")
+    return guarded(
+        "addendum",
+        source_url,
+        lambda: _parse(pages, source_url, symbol, state, cycle, parent, file),
     )
 
 
@@ -109,10 +96,12 @@ def parse_addendum_text(
     parent: int | None = None,
 ) -> ParsedDocument:
     """Parse addendum text (pages separated by form feeds, if known): tests, DOCX or HTML text."""
-    raw = text.encode("utf-8")
-    info = ("text/plain", hashlib.sha256(raw).hexdigest(), len(raw))
+    file = FileFacts.of(text.encode("utf-8"), "text/plain")
     pages = text.split("\f")
-    return guarded("addendum", source_url, lambda: _parse(pages, source_url, symbol, state, cycle, parent, info)
+    return guarded(
+        "addendum",
+        source_url,
+        lambda: _parse(pages, source_url, symbol, state, cycle, parent, file),
     )
 
 
@@ -128,7 +117,7 @@ def _parse(
     state: str | None,
     cycle: int | None,
     parent: int | None,
-    info: tuple[str, str, int],
+    file: FileFacts,
 ) -> ParsedDocument:
     warnings: list[str] = []
     raw = "\n".join(pages)
@@ -142,19 +131,11 @@ def _parse(
     if not positions:
         raise LayoutChanged(_nothing_answered(meta, totals, warnings))
     _validate(positions, totals, warnings)
-    content_type, digest, size = info
-    document = ScrapedDocument(
-        mechanism=Mechanism.UPR,
-        kind=DocumentKind.ADDENDUM,
-        symbol=meta.symbol,
-        title=f"Report of the Working Group on the UPR: {meta.state_name}. Addendum",
-        state_under_review=meta.state,
-        cycle=meta.cycle,
-        published_on=meta.published_on,
+    document = meta.document(
+        DocumentKind.ADDENDUM,
+        f"Report of the Working Group on the UPR: {meta.state_name}. Addendum",
         source_url=url,
-        content_type=content_type,
-        sha256=digest,
-        size=size,
+        file=file,
         parser=PARSER_NAME,
         parser_version=PARSER_VERSION,
     )
@@ -297,7 +278,7 @@ def _list_position(
     )
     parts += [note] if note else []
     return ScrapedPosition(
-        key=recommendation_key(Mechanism.UPR.value, meta.state, meta.cycle, number),
+        key=meta.key(number),
         paragraph=number,
         position=entry.position,
         wording=entry.wording,
@@ -329,7 +310,7 @@ def _from_replies(
         for number in numbers:
             out.append(
                 ScrapedPosition(
-                    key=recommendation_key(Mechanism.UPR.value, meta.state, meta.cycle, number),
+                    key=meta.key(number),
                     paragraph=number,
                     position=verdict.position,
                     wording=verdict.wording,

@@ -14,48 +14,39 @@ from dataclasses import dataclass
 __all__ = ["AddendumTotals", "parse_addendum_totals"]
 
 _N = r"(\d{1,3})"
-_F = re.IGNORECASE
-_RECEIVED = (
-    re.compile(rf"\b(?:received|contains|containing|made|total\s+of)\s+{_N}\s+recommendations", _F),
-    re.compile(rf"\b{_N}\s+recommendations\s+(?:were|have\s+been)\s+(?:received|made)", _F),
+
+
+def _wordings(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    """One count's wordings, tried in order, case-insensitive."""
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+
+
+_RECEIVED = _wordings(
+    rf"\b(?:received|contains|containing|made|total\s+of)\s+{_N}\s+recommendations",
+    rf"\b{_N}\s+recommendations\s+(?:were|have\s+been)\s+(?:received|made)",
 )
-_AT_REVIEW = (
-    re.compile(
-        rf"\bof\s+which\s+{_N}\s+(?:were|was|have\s+been)\s+(?:immediately|already)\s+"
-        r"(?:supported|accepted)",
-        _F,
-    ),
-    re.compile(
-        rf"\b{_N}\s+(?:recommendations\s+)?(?:were|was)\s+(?:supported|accepted)\s+"
-        r"(?:during|at)\s+the\s+(?:review|interactive\s+dialogue)",
-        _F,
-    ),
+_AT_REVIEW = _wordings(
+    rf"\bof\s+which\s+{_N}\s+(?:were|was|have\s+been)\s+(?:immediately|already)\s+"
+    r"(?:supported|accepted)",
+    rf"\b{_N}\s+(?:recommendations\s+)?(?:were|was)\s+(?:supported|accepted)\s+"
+    r"(?:during|at)\s+the\s+(?:review|interactive\s+dialogue)",
 )
-_REMAINING = (
-    re.compile(rf"\bremaining\s+{_N}\s+recommendations", _F),
-    re.compile(rf"\b{_N}\s+(?:pending|deferred)\s+recommendations", _F),
+_REMAINING = _wordings(
+    rf"\bremaining\s+{_N}\s+recommendations", rf"\b{_N}\s+(?:pending|deferred)\s+recommendations"
 )
-_PARTIAL = (
-    re.compile(
-        rf"\b{_N}\s+(?:recommendations\s+)?(?:are\s+|were\s+)?(?:now\s+)?partially\s+"
-        r"(?:supported|accepted)",
-        _F,
-    ),
-    re.compile(rf"\bpartially\s+(?:supports|accepts)\s+{_N}\s+recommendations", _F),
+_PARTIAL = _wordings(
+    rf"\b{_N}\s+(?:recommendations\s+)?(?:are\s+|were\s+)?(?:now\s+)?partially\s+"
+    r"(?:supported|accepted)",
+    rf"\bpartially\s+(?:supports|accepts)\s+{_N}\s+recommendations",
 )
-_SUPPORTED = (
-    re.compile(
-        rf"\b{_N}\s+(?:recommendations\s+)?(?:are\s+|were\s+|have\s+been\s+)?(?:now\s+)?"
-        r"(?:supported|accepted)",
-        _F,
-    ),
-    re.compile(rf"\b(?:supports|accepts)\s+(?:a\s+total\s+of\s+)?{_N}\s+recommendations", _F),
+_SUPPORTED = _wordings(
+    rf"\b{_N}\s+(?:recommendations\s+)?(?:are\s+|were\s+|have\s+been\s+)?(?:now\s+)?"
+    r"(?:supported|accepted)",
+    rf"\b(?:supports|accepts)\s+(?:a\s+total\s+of\s+)?{_N}\s+recommendations",
 )
-_NOTED = (
-    re.compile(
-        rf"\b{_N}\s+(?:recommendations\s+)?(?:are\s+|were\s+|have\s+been\s+)?(?:now\s+)?noted", _F
-    ),
-    re.compile(rf"\b(?:notes|takes\s+note\s+of)\s+{_N}\s+recommendations", _F),
+_NOTED = _wordings(
+    rf"\b{_N}\s+(?:recommendations\s+)?(?:are\s+|were\s+|have\s+been\s+)?(?:now\s+)?noted",
+    rf"\b(?:notes|takes\s+note\s+of)\s+{_N}\s+recommendations",
 )
 _WINDOW = 4000
 

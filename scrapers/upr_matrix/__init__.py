@@ -9,7 +9,6 @@ themes, SDGs and affected persons printed beside it.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from collections import Counter
@@ -20,15 +19,8 @@ from docx.table import Table, _Row
 
 from scrapers.countries import state_by_iso3, to_iso3
 from scrapers.errors import CorruptDocument, LayoutChanged, NotADocument, ScrapeError
-from scrapers.records import (
-    DocumentKind,
-    Mechanism,
-    ParsedDocument,
-    Position,
-    ScrapedDocument,
-    ScrapedRecommendation,
-    recommendation_key,
-)
+from scrapers.records import (DocumentKind, FileFacts, ParsedDocument, Position, UprReview,
+                              upr_recommendation)
 from scrapers.text import check_docx, sniff_format
 from scrapers.upr_addendum import cycle_for_hrc_session, cycle_for_wg_session
 from scrapers.upr_matrix import _cells
@@ -340,12 +332,10 @@ def _document(
 ) -> ParsedDocument:
     info = state_by_iso3(iso3)
     recommendations = [
-        ScrapedRecommendation(
-            key=recommendation_key(Mechanism.UPR.value, iso3, cycle, item.paragraph),
-            mechanism=Mechanism.UPR,
-            state=iso3,
-            cycle=cycle,
-            paragraph=item.paragraph,
+        upr_recommendation(
+            iso3,
+            cycle,
+            item.paragraph,
             text=item.text,
             recommending_states=item.states,
             recommending_states_raw=item.states_raw,
@@ -359,18 +349,13 @@ def _document(
         )
         for item in table.items
     ]
-    document = ScrapedDocument(
-        mechanism=Mechanism.UPR,
-        kind=DocumentKind.THEMATIC_LIST,
-        symbol=symbol,
-        title=f"Thematic list of recommendations: {info.name if info else iso3}, cycle {cycle}",
-        state_under_review=iso3,
-        cycle=cycle,
-        wg_session=session,
+    name = info.name if info else iso3
+    review = UprReview(iso3, name, cycle, symbol, published_on=None, wg_session=session)
+    document = review.document(
+        DocumentKind.THEMATIC_LIST,
+        f"Thematic list of recommendations: {name}, cycle {cycle}",
         source_url=url,
-        content_type=DOCX_TYPE,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
+        file=FileFacts.of(data, DOCX_TYPE),
         parser=PARSER_NAME,
         parser_version=PARSER_VERSION,
     )

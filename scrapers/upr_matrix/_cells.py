@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from scrapers.countries import to_iso3
+from scrapers.text import split_outside_brackets
 
 __all__ = ["attribution", "evidence", "extra_states", "state_code", "themes", "unique"]
 
@@ -97,24 +98,11 @@ def _state_names(inner: str) -> list[tuple[str, str]]:
     whole = " ".join(inner.split()).strip(" .;")
     if state_code(whole):
         return [(whole, state_code(whole))]  # type: ignore[list-item]
-    parts = [p.strip(" .") for p in _split_commas(inner)]
+    parts = [p.strip(" .") for p in split_outside_brackets(inner)]
     codes = [state_code(p) for p in parts]
     if not parts or any(code is None for code in codes):
         return []
     return list(zip(parts, codes))  # type: ignore[arg-type]
-
-
-def _split_commas(inner: str) -> list[str]:
-    parts, depth, current = [], 0, []
-    for char in inner:
-        depth += (char == "(") - (char == ")")
-        if char == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [" ".join(p.split()) for p in parts if p.strip()]
 
 
 def state_code(name: str) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from scrapers.errors import LayoutChanged
-from scrapers.records import Mechanism, Position, ScrapedRecommendation, recommendation_key
+from scrapers.records import ExternalId, Position, ScrapedRecommendation, upr_recommendation
 from scrapers.upr_reports._blocks import Block, Item
 from scrapers.upr_reports._identity import Meta
 from scrapers.upr_reports._states import attribute, bracket_groups, resolve_group
@@ -22,6 +22,18 @@ _INLINE_ITEM = re.compile(r"^\s*[A-Z][a-z]+\s")
 _STATE_AT_END = re.compile(r"\)\s*[.;]?\s*$")
 _PROSE_AFTER_TRAILER = re.compile(r"^\s*\.\s+(?=[A-Z\u201c\"])")
 MAX_PARAGRAPH_CHARS = 2000  # a recommendation printed as a paragraph is one or two sentences
+# Where anyone can read the report a recommendation was printed in (the ODS resolver).
+ODS_URL = "https://documents.un.org/api/symbol/access?s={symbol}&l=en&t=pdf"
+UN_SYMBOL = "un_symbol"
+
+
+def with_symbol_refs(records: list[ScrapedRecommendation], symbol: str | None) -> list[ScrapedRecommendation]:
+    """Each numbered recommendation cited as "<symbol> para. <n>", linked to the report on ODS."""
+    if not symbol:
+        return records
+    return [r.model_copy(update={"external_ids": [*r.external_ids, ExternalId(
+        source=UN_SYMBOL, external_id=f"{symbol} para. {r.paragraph}", url=ODS_URL.format(symbol=symbol))]})
+        if r.paragraph else r for r in records]
 
 
 def item_record(
@@ -44,13 +56,10 @@ def item_record(
         )
     if not found.states:
         warnings.append(f"{item.paragraph}: no recommending State found")
-    paragraph = item.paragraph
-    return ScrapedRecommendation(
-        key=recommendation_key(Mechanism.UPR.value, meta.state, meta.cycle, paragraph),
-        mechanism=Mechanism.UPR,
-        state=meta.state,
-        cycle=meta.cycle,
-        paragraph=paragraph,
+    return upr_recommendation(
+        meta.state,
+        meta.cycle,
+        item.paragraph,
         text=found.text,
         recommending_states=found.states,
         recommending_states_raw=found.raw,
@@ -105,8 +114,7 @@ def paragraph_record(
     item = Item(number, 0, str(number), [" ".join(text.split())])
     record = item_record(item, True, position, wording, meta, url, warnings)
     paragraph = str(number)
-    key = recommendation_key(Mechanism.UPR.value, meta.state, meta.cycle, paragraph)
-    return record.model_copy(update={"paragraph": paragraph, "key": key})
+    return record.model_copy(update={"paragraph": paragraph, "key": meta.key(paragraph)})
 
 
 def _trim_trailing_prose(text: str, paragraph: str, warnings: list[str]) -> str:

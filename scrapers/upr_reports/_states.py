@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from scrapers.countries import all_states, normalize_name, to_iso3
+from scrapers.text import split_outside_brackets
 
 _TRAILER_GAP = re.compile(r"^[\s/,]*$")
 _BRACKET_CHARS = re.compile(r"[();]")
@@ -96,24 +97,6 @@ def _abandon(text: str, stack: list[tuple[int, list[Group]]], out: list[Group], 
         (stack[-1][1] if stack else out).extend([head, *inner])
 
 
-def split_names(inner: str) -> list[str]:
-    """Split a group's content on commas (or semicolons) outside inner brackets."""
-    parts: list[str] = []
-    depth, current = 0, []
-    for char in inner:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(0, depth - 1)
-        if char in ",;" and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [" ".join(p.split()) for p in parts if p.strip()]
-
-
 def resolve_group(inner: str) -> list[tuple[str, str]] | None:
     """(printed name, ISO3) pairs when the whole group names States, else None.
 
@@ -125,7 +108,7 @@ def resolve_group(inner: str) -> list[tuple[str, str]] | None:
     code = _state_code(whole)
     if code:
         return [(whole, code)]
-    parts = [name.strip(" .") for name in split_names(inner)]
+    parts = [name.strip(" .") for name in split_outside_brackets(inner, ",;")]
     if not parts or sum(len(p.split()) for p in parts) > MAX_GROUP_WORDS:
         return None
     return _segment(parts, ", ", _resolve_part, MAX_PARTS_PER_NAME)

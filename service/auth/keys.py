@@ -68,3 +68,11 @@ def revoke_key(session: Session, name: str) -> bool:
                     .where(DashboardSession.key_id == row.id, DashboardSession.revoked_at.is_(None))
                     .values(revoked_at=now))
     return True
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    return list(session.execute(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)).scalars())
+
+
+def key_named(session: Session, name: str) -> ApiKey:
+    return session.execute(select(ApiKey).where(ApiKey.name == name)).scalar_one()

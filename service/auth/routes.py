@@ -2,57 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 from sqlmodel import Session
 
 from service import audit
 from service.auth.deps import require_role
-from service.auth.keys import Principal, create_key, revoke_key
+from service.auth.keys import Principal, create_key, key_named, list_keys, revoke_key
+from service.auth.schemas import AuditOut, KeyCreated, KeyIn, KeyOut
 from service.db import get_session
 from service.errors import Conflict, NotFound
-from service.models import ApiKey, AuditEntry, Role
+from service.models import Role
 from service.pagination import Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1", tags=["access"])
 Admin = Annotated[Principal, Depends(require_role(Role.ADMIN))]
-
-
-class KeyOut(BaseModel):
-    name: str
-    role: str
-    prefix: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-
-class KeyCreated(KeyOut):
-    key: str = Field(description="Shown only in this answer; store it now")
-
-
-class KeyIn(BaseModel):
-    name: str = Field(min_length=1, max_length=120)
-    role: Role
-
-
-class AuditOut(BaseModel):
-    id: int
-    at: datetime
-    actor: str
-    role: str | None
-    action: str
-    target: str | None
-    client: str | None
-    detail: dict[str, Any]
-
-
-def list_keys(session: Session) -> list[ApiKey]:
-    return list(session.execute(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)).scalars())
 
 
 @router.get("/keys", response_model=Page[KeyOut], summary="API keys (never the keys themselves)")
@@ -71,7 +36,7 @@ def post_key(body: KeyIn, request: Request, session: Annotated[Session, Depends(
     audit.record(session, principal, "key.create", target=f"key/{body.name}", request=request,
                  detail={"role": body.role.value})
     session.commit()
-    row = session.execute(select(ApiKey).where(ApiKey.name == body.name)).scalar_one()
+    row = key_named(session, body.name)
     return KeyCreated(**KeyOut.model_validate(row, from_attributes=True).model_dump(), key=key)
 
 
@@ -90,16 +55,8 @@ def get_audit(session: Annotated[Session, Depends(get_session)], _: Admin,
               action: Annotated[str | None, Query(max_length=64)] = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100,
               cursor: Annotated[str | None, Query(max_length=200)] = None) -> Page[AuditOut]:
-    conds = []
-    if actor:
-        conds.append(AuditEntry.actor == actor)
-    if action:
-        conds.append(AuditEntry.action == action)
-    total = session.execute(select(func.count()).select_from(AuditEntry).where(*conds)).scalar_one()
-    stmt = select(AuditEntry).where(*conds)
-    if cursor:
-        stmt = stmt.where(AuditEntry.id < decode_cursor(cursor, 1, (int,))[0])
-    rows = list(session.execute(stmt.order_by(AuditEntry.id.desc()).limit(limit + 1)).scalars())
+    before = decode_cursor(cursor, 1, (int,))[0] if cursor else None
+    rows, total = audit.page(session, actor=actor, action=action, limit=limit, before_id=before)
     nxt = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
     return Page(items=[AuditOut.model_validate(r, from_attributes=True) for r in rows[:limit]],
                 total=total, next=nxt)

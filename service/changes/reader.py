@@ -83,6 +83,16 @@ def safe_horizon(session: Session, base: int = 0) -> int | None:
     return int(top) if hole is None else min(int(top), int(hole) - 1)
 
 
+def conditions(*, type: str | None = None, state: str | None = None) -> list[ColumnElement[bool]]:
+    """The filters a poller may ask for: an event type, a state under review."""
+    conds: list[ColumnElement[bool]] = []
+    if type:
+        conds.append(ChangeEvent.type == type)
+    if state:
+        conds.append(ChangeEvent.state == state.upper())
+    return conds
+
+
 def _capped(horizon: int | None) -> list[ColumnElement[bool]]:
     return [] if horizon is None else [ChangeEvent.id <= horizon]
 

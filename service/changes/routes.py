@@ -5,32 +5,18 @@ still-running transaction may commit later (PostgreSQL assigns ids before commit
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from service.changes import reader
+from service.changes.schemas import ChangeOut
 from service.db import get_session
 from service.errors import InvalidParameter
-from service.models import ChangeEvent
 from service.pagination import Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1/changes", tags=["changes"])
-
-
-class ChangeOut(BaseModel):
-    id: str
-    cursor: str
-    type: str
-    state: str | None
-    mechanism: str | None
-    recommendation_id: int | None
-    baseline: bool
-    created_at: datetime
-    data: dict[str, Any]
 
 
 DESCRIPTION = f"""Each item carries a `cursor`; pass the last one as `since` to get only newer events.
@@ -52,11 +38,7 @@ def list_changes(session: Annotated[Session, Depends(get_session)],
                  state: Annotated[str | None, Query(max_length=3)] = None,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Page[ChangeOut]:
     """Events after `since`, up to the reader's safe horizon."""
-    conds = []
-    if type:
-        conds.append(ChangeEvent.type == type)
-    if state:
-        conds.append(ChangeEvent.state == state.upper())
+    conds = reader.conditions(type=type, state=state)
     last = 0
     if since:
         last = decode_cursor(since, 1)[0]

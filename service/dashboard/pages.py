@@ -2,45 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import func, select
 
 from scrapers import countries
 from scrapers.records import Mechanism
 from service.dashboard import queries as q
 from service.dashboard.charts import Segment, TrendPoint
 from service.dashboard.web import PageDep
-from service.models import Document, Recommendation, Review, RunOutcome, State
+from service.documents import repository as documents
+from service.models import Recommendation, RunOutcome
 from service.runs import repository as runs_repo
+from service.states import repository as state_repo
 
 router = APIRouter(include_in_schema=False)
 
 
+STATUS_BAR = (("Implemented", "implemented", "st-impl"),
+              ("Partially implemented", "partially_implemented", "st-partimpl"),
+              ("Accepted", "accepted", "st-acc"), ("Pending", "pending", "st-pend"),
+              ("Rejected (noted)", "rejected", "st-rej"))
+POSITION_BAR = (("Supported", "supported", "st-acc"), ("Partially supported", "partially_supported", "st-partimpl"),
+                ("Pending", "pending", "st-pend"), ("Noted", "noted", "st-rej"))
+IMPLEMENTATION_BAR = (("Implemented", "implemented", "st-impl"),
+                      ("Partially implemented", "partially_implemented", "st-partimpl"),
+                      ("Not implemented", "not_implemented", "st-rej"), ("Not assessed", "unknown", "st-pend"))
+
+
+def _bar(counts: Mapping[str, int], spec: tuple[tuple[str, str, str], ...]) -> list[Segment]:
+    """Bar segments in the spec's order: the order a reader expects (done, half-done, yes, pending, no)."""
+    return [Segment(label, counts.get(key, 0), css) for label, key, css in spec]
+
+
 def status_segments(tally: q.Tally) -> list[Segment]:
-    """Bar segments in the order a reader expects: done, half-done, yes, pending, no."""
-    s = tally.status
-    return [Segment("Implemented", s["implemented"], "st-impl"),
-            Segment("Partially implemented", s["partially_implemented"], "st-partimpl"),
-            Segment("Accepted", s["accepted"], "st-acc"),
-            Segment("Pending", s["pending"], "st-pend"),
-            Segment("Rejected (noted)", s["rejected"], "st-rej")]
+    return _bar(tally.status, STATUS_BAR)
 
 
 def position_segments(tally: q.Tally) -> list[Segment]:
-    p = tally.position
-    return [Segment("Supported", p.get("supported", 0), "st-acc"),
-            Segment("Partially supported", p.get("partially_supported", 0), "st-partimpl"),
-            Segment("Pending", p.get("pending", 0), "st-pend"),
-            Segment("Noted", p.get("noted", 0), "st-rej")]
+    return _bar(tally.position, POSITION_BAR)
 
 
 def implementation_segments(tally: q.Tally) -> list[Segment]:
-    i = tally.implementation
-    return [Segment("Implemented", i.get("implemented", 0), "st-impl"),
-            Segment("Partially implemented", i.get("partially_implemented", 0), "st-partimpl"),
-            Segment("Not implemented", i.get("not_implemented", 0), "st-rej"),
-            Segment("Not assessed", i.get("unknown", 0), "st-pend")]
+    return _bar(tally.implementation, IMPLEMENTATION_BAR)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -48,8 +53,7 @@ def overview(page: PageDep) -> HTMLResponse:
     data = q.overview_cached(page.session)
     shown = data.headline
     codes = set(shown.by_state) | set(data.sample.by_state)
-    names = {s.iso3: s.name for s in page.session.execute(
-        select(State).where(State.iso3.in_(codes))).scalars()} if codes else {}
+    names = state_repo.names(page.session, codes)
     states = sorted(shown.by_state.items(), key=lambda kv: (-kv[1].total, kv[0]))
     sample_states = [(iso3, _plain_name(names.get(iso3) or iso3), t)
                      for iso3, t in sorted(data.sample.by_state.items())]
@@ -79,13 +83,12 @@ def _next_runs(page: PageDep) -> dict:
 def state_page(iso3: str, page: PageDep) -> Response:
     session = page.session
     code = iso3.upper() if len(iso3) == 3 else (countries.to_iso3(iso3) or "")  # names redirect too
-    state = session.execute(select(State).where(State.iso3 == code)).scalar_one_or_none()
+    state = state_repo.by_code(session, code) if code else None
     if state is None:
         return page.not_found(f"No state with the code “{iso3}”. Use an ISO 3166 alpha-3 code such as AZE.")
     if iso3 != state.iso3:
         return page.redirect(f"/states/{state.iso3}")
-    reviews = list(session.execute(select(Review).where(Review.state == state.iso3)
-                                   .order_by(Review.mechanism, Review.cycle, Review.reviewed_on, Review.id)).scalars())
+    reviews = state_repo.reviews(session, state.iso3, by_date=True)
     tallies = q.review_tallies(session, state.iso3)
     total = q.Tally.combine(tallies.values())
     upr = [r for r in reviews if r.mechanism == Mechanism.UPR]
@@ -123,10 +126,9 @@ def sources(page: PageDep, source: str | None = None, outcome: str | None = None
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
 def document_page(document_id: str, page: PageDep) -> HTMLResponse:
-    doc = page.session.get(Document, int(document_id)) if document_id.isdigit() else None
+    doc = documents.get(page.session, int(document_id)) if document_id.isdigit() else None
     if doc is None:
         return page.not_found(f"No document {document_id}.")
-    count = page.session.execute(select(func.count()).select_from(Recommendation)
-                                 .where(Recommendation.source_document_id == doc.id)).scalar_one()
-    review = page.session.get(Review, doc.review_id) if doc.review_id else None
+    count = documents.recommendation_counts(page.session, [doc.id]).get(doc.id, 0)
+    review = documents.review_of(page.session, doc)
     return page.render("document.html", doc=doc, count=count, review=review)

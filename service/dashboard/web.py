@@ -26,6 +26,7 @@ from service.dashboard.labels import LABELS, label, status_class
 from service.dashboard.queries import freshness
 from service.db import get_session
 from service.recommendations.schemas import derive_status
+from service.webhooks.matching import canonical as canonical_filters
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -94,7 +95,8 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(label=label, status_class=status_class, ago=ago, date=fmt_date,
-                       href=safe_href, state_name=state_name, share=share)
+                       href=safe_href, state_name=state_name, share=share,
+                       subscription_filters=canonical_filters)
     env.globals.update(derive=lambda r: derive_status(r.position, r.implementation).value,
                        LABELS=LABELS, STATIC=STATIC, query=query, stacked_bar=stacked_bar,
                        trend_chart=trend_chart, hbar=hbar)

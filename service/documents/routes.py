@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 from sqlmodel import Session
 
 from scrapers.records import DocumentKind, Mechanism
 from service.config import Settings, get_settings
 from service.db import get_session
 from service.disposition import content_disposition
+from service.documents import repository as repo
+from service.documents.schemas import DocumentOut
 from service.errors import NotFound
-from service.models import Document, Recommendation
+from service.models import Document
 from service.pagination import Page, RowId, decode_cursor, encode_cursor
 from service.public_urls import public_document_url
 from service.store import RawStore
@@ -26,34 +25,6 @@ router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 EXTENSIONS = {"application/pdf": "pdf", "text/html": "html", "application/json": "json",
               "text/plain": "txt",
               "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
-
-
-class DocumentOut(BaseModel):
-    id: int
-    mechanism: str
-    kind: str
-    symbol: str | None
-    title: str | None
-    state: str | None
-    url: str | None
-    language: str
-    published_on: date | None
-    sha256: str
-    content_type: str
-    size: int
-    fetched_at: datetime
-    parser: str | None
-    parser_version: str | None
-    is_sample: bool
-    reference: str | None
-    version: str | None
-    outcome: str | None
-    vote: str | None
-    cites: list[str]
-    parse_problems: list[str] = Field(description="Parts the parser could not read (paragraph and "
-                                      "first words); everything else was imported")
-    recommendations: int
-    download_url: str
 
 
 def _out(doc: Document, n: int) -> DocumentOut:
@@ -69,42 +40,27 @@ def list_documents(session: Annotated[Session, Depends(get_session)],
                    mechanism: Mechanism | None = None, kind: DocumentKind | None = None,
                    limit: Annotated[int, Query(ge=1, le=500)] = 50,
                    cursor: Annotated[str | None, Query(max_length=200)] = None) -> Page[DocumentOut]:
-    conds = []
-    if state:
-        conds.append(Document.state == state.upper())
-    if mechanism:
-        conds.append(Document.mechanism == mechanism)
-    if kind:
-        conds.append(Document.kind == kind)
-    total = session.execute(select(func.count()).select_from(Document).where(*conds)).scalar_one()
-    stmt = select(Document).where(*conds)
-    if cursor:
-        stmt = stmt.where(Document.id > decode_cursor(cursor, 1, (int,))[0])
-    docs = list(session.execute(stmt.order_by(Document.id).limit(limit + 1)).scalars())
+    after = decode_cursor(cursor, 1, (int,))[0] if cursor else None
+    docs, total = repo.page(session, state=state, mechanism=mechanism, kind=kind, limit=limit, after_id=after)
     nxt = encode_cursor([docs[limit - 1].id]) if len(docs) > limit else None
     docs = docs[:limit]
-    counts = dict(session.execute(
-        select(Recommendation.source_document_id, func.count())
-        .where(Recommendation.source_document_id.in_([d.id for d in docs]))
-        .group_by(Recommendation.source_document_id)).all()) if docs else {}
+    counts = repo.recommendation_counts(session, [d.id for d in docs])
     return Page(items=[_out(d, counts.get(d.id, 0)) for d in docs], total=total, next=nxt)
 
 
 @router.get("/{document_id}", response_model=DocumentOut, summary="Document metadata")
 def get_document(document_id: RowId, session: Annotated[Session, Depends(get_session)]) -> DocumentOut:
-    doc = session.get(Document, document_id)
+    doc = repo.get(session, document_id)
     if doc is None:
         raise NotFound(f"document {document_id} does not exist")
-    n = session.execute(select(func.count()).select_from(Recommendation)
-                        .where(Recommendation.source_document_id == doc.id)).scalar_one()
-    return _out(doc, n)
+    return _out(doc, repo.recommendation_counts(session, [doc.id]).get(doc.id, 0))
 
 
 @router.get("/{document_id}/raw", summary="The archived bytes, exactly as fetched",
             response_class=Response)
 def download_document(document_id: RowId, session: Annotated[Session, Depends(get_session)],
                       settings: Annotated[Settings, Depends(get_settings)]) -> Response:
-    doc = session.get(Document, document_id)
+    doc = repo.get(session, document_id)
     if doc is None:
         raise NotFound(f"document {document_id} does not exist")
     store = RawStore(settings.raw_dir)

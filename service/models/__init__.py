@@ -4,7 +4,6 @@ from sqlmodel import SQLModel
 
 from service.models.access import ROLE_RANK, ApiKey, Role
 from service.models.core import Document, Review, State
-from service.models.history import Axis, ChangeEvent, RunOutcome, ScrapeRun, StatusEvent
 from service.models.enrichment import (
     PositionConflict,
     RecommendationTheme,
@@ -12,6 +11,7 @@ from service.models.enrichment import (
     Theme,
     ThemeKind,
 )
+from service.models.history import Axis, ChangeEvent, RunOutcome, ScrapeRun, StatusEvent
 from service.models.operations import AuditEntry, HttpCacheEntry, WatchedState
 from service.models.recommendation import ExternalRef, Recommendation, RecommendingState
 from service.models.timeline import EvidenceStatus, ImplementationEvidence, RecommendationLink

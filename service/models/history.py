@@ -14,7 +14,6 @@ from scrapers.records import Implementation, Position
 from service.models._common import UTCDateTime, enum_check, utcnow
 
 
-
 def new_event_id() -> str:
     """A time-ordered UUID (version 7): unique like a random one, but new events land at the end
     of the unique index instead of on a random page, which keeps bulk imports cheap."""

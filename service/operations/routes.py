@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import text
 
 from service import migrate
+from service.db import ping
 
 router = APIRouter(tags=["operations"])
 
@@ -20,8 +20,7 @@ def healthz() -> dict[str, str]:
 def readyz(request: Request) -> JSONResponse:
     engine = request.app.state.engine_provider()
     try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(engine)
         current, head = migrate.current_revision(engine), migrate.head_revision()
     except Exception as exc:  # any failure to reach the database means not ready
         return JSONResponse({"status": "unavailable", "reason": f"database unreachable: {type(exc).__name__}"},

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field, HttpUrl, model_validator
 from sqlmodel import Session
 
 from scrapers.records import Implementation
@@ -14,27 +12,18 @@ from service import audit
 from service.auth.deps import require_role
 from service.auth.keys import Principal
 from service.db import get_session
-from service.errors import Conflict, NotFound
 from service.ingest.assessments import record_assessment
-from service.models import EvidenceStatus, ImplementationEvidence, Role
-from service.pagination import MAX_ID, RowId
-from service.recommendations.schemas import EvidenceProposalOut, StatusEventOut
+from service.models import Role
+from service.pagination import RowId
+from service.recommendations import evidence
+from service.recommendations.schemas import (
+    AssessmentIn,
+    EvidenceDecision,
+    EvidenceProposalOut,
+    StatusEventOut,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
-
-
-class AssessmentIn(BaseModel):
-    implementation: Literal["not_implemented", "partially_implemented", "implemented"]
-    effective_on: date
-    evidence_url: HttpUrl | None = None
-    evidence_document_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    note: str | None = Field(default=None, max_length=5000)
-
-    @model_validator(mode="after")
-    def _needs_evidence(self) -> AssessmentIn:
-        if self.evidence_url is None and self.evidence_document_id is None:
-            raise ValueError("give evidence_url or evidence_document_id: an assessment needs evidence")
-        return self
 
 
 @router.post("/recommendations/{recommendation_id}/assessments", response_model=StatusEventOut, status_code=201,
@@ -57,10 +46,6 @@ def post_assessment(recommendation_id: RowId, body: AssessmentIn, request: Reque
                           note=event.note)
 
 
-class EvidenceDecision(BaseModel):
-    note: str | None = Field(default=None, max_length=5000)
-
-
 @router.post("/evidence/{evidence_id}/{decision}", response_model=EvidenceProposalOut,
              summary="Confirm or dismiss implementation evidence proposed by a source (editor key)")
 def decide_evidence(evidence_id: RowId, decision: Literal["confirm", "dismiss"], request: Request,
@@ -68,20 +53,8 @@ def decide_evidence(evidence_id: RowId, decision: Literal["confirm", "dismiss"],
                     principal: Annotated[Principal, Depends(require_role(Role.EDITOR))],
                     body: EvidenceDecision | None = None) -> EvidenceProposalOut:
     """Confirming appends the implementation as a status event under the editor's name."""
-    proposal = session.get(ImplementationEvidence, evidence_id)
-    if proposal is None:
-        raise NotFound(f"evidence {evidence_id} does not exist")
-    if proposal.status != EvidenceStatus.PROPOSED:
-        raise Conflict(f"evidence {evidence_id} was already {proposal.status} by {proposal.decided_by}")
-    if decision == "confirm":
-        record_assessment(session, proposal.recommendation_id,
-                          implementation=Implementation(proposal.implementation),
-                          effective_on=proposal.effective_on or date.today(), recorded_by=principal.name,
-                          evidence_url=proposal.evidence_url, evidence_document_id=proposal.document_id,
-                          note=(body.note if body else None) or proposal.wording)
-    proposal.status = EvidenceStatus.CONFIRMED if decision == "confirm" else EvidenceStatus.DISMISSED
-    proposal.decided_by = principal.name
-    session.add(proposal)
+    proposal = evidence.decide(session, evidence_id, decision, decided_by=principal.name,
+                               note=body.note if body else None)
     audit.record(session, principal, f"evidence.{decision}", target=f"evidence/{evidence_id}", request=request)
     session.commit()
     return EvidenceProposalOut.model_validate(proposal, from_attributes=True)

@@ -8,12 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from scrapers import countries
-from scrapers.records import Implementation, Mechanism, Position
 from service.config import Settings
 from service.db import get_session
-from service.errors import InvalidParameter, NotFound
+from service.errors import NotFound
 from service.fastjson import JSONBytes
+from service.filters import WITH_SAMPLE, RecommendationFilter, StateQuery, state_code
 from service.models import Document, Recommendation
 from service.pagination import Page, RowId
 from service.recommendations import reads
@@ -24,26 +23,12 @@ from service.recommendations.schemas import (
     RecommendationDetail,
     RecommendationItem,
     RelatedOut,
-    Status,
     derive_status,
 )
-from service.states.seed import SAMPLE_STATE
 
 router = APIRouter(prefix="/api/v1/recommendations", tags=["recommendations"])
 
 SortParam = Literal["id", "-id", "updated_at", "-updated_at", "key", "-key", "state", "-state"]
-
-
-def state_code(value: str | None, name: str) -> str | None:
-    """Accept an ISO3 code or a state name; anything else is a clear 422."""
-    if value is None:
-        return None
-    if value.upper() == SAMPLE_STATE.iso3:
-        return SAMPLE_STATE.iso3
-    code = countries.to_iso3(value)
-    if code is None:
-        raise InvalidParameter(f"{name}: unknown state {value!r}; use an ISO 3166 alpha-3 code")
-    return code
 
 
 def document_ref(doc: Document | None) -> DocumentRef | None:
@@ -79,28 +64,13 @@ def related_out(rec: Recommendation, similarity: float) -> RelatedOut:
 async def list_recommendations(
     request: Request,
     session: Annotated[Session, Depends(get_session)],
-    state: Annotated[str | None, Query(description="State under review (ISO3 or name)")] = None,
-    recommending_state: Annotated[str | None, Query(description="Recommending state")] = None,
-    mechanism: Mechanism | None = None,
-    cycle: Annotated[int | None, Query(ge=1, le=20)] = None,
-    position: Position | None = None,
-    implementation: Implementation | None = None,
-    status: Status | None = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=200, description="Words in the text")] = None,
-    theme: Annotated[str | None, Query(max_length=300, description="Theme name")] = None,
-    sdg: Annotated[str | None, Query(max_length=300, description="SDG goal number or label")] = None,
-    affected: Annotated[str | None, Query(max_length=300, description="Affected persons")] = None,
+    flt: Annotated[RecommendationFilter, Depends(WITH_SAMPLE)],
     sort: SortParam = "id",
     limit: Annotated[int | None, Query(ge=1)] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     settings: Settings = request.app.state.settings
     limit = min(limit or settings.page_size_default, settings.page_size_max)
-    flt = repo.RecommendationFilter(
-        state=state_code(state, "state"),
-        recommending_state=state_code(recommending_state, "recommending_state"),
-        mechanism=mechanism, cycle=cycle, position=position, implementation=implementation,
-        status=status, q=q, theme=theme, sdg=sdg, affected=affected)
     return JSONBytes(reads.list_page(session, flt, sort=sort, limit=limit, cursor=cursor))
 
 
@@ -117,8 +87,6 @@ async def get_recommendation(recommendation_id: RowId,
 @router.get("/{recommendation_id}/related", response_model=Page[RelatedOut],
             summary="Similar recommendations to the same state from earlier cycles")
 def get_related(recommendation_id: RowId, session: Annotated[Session, Depends(get_session)]) -> Page[RelatedOut]:
-    if session.get(Recommendation, recommendation_id) is None:
-        raise NotFound(f"recommendation {recommendation_id} does not exist")
     items = [related_out(r, sim) for r, sim in repo.related_for(session, recommendation_id)]
     return Page(items=items, total=len(items), next=None)
 
@@ -129,6 +97,6 @@ conflicts_router = APIRouter(prefix="/api/v1/conflicts", tags=["recommendations"
 @conflicts_router.get("", response_model=Page[ConflictOut],
                       summary="Where sources disagree on a recommendation's position")
 def list_conflicts(session: Annotated[Session, Depends(get_session)],
-                   state: Annotated[str | None, Query(max_length=60)] = None) -> Page[ConflictOut]:
+                   state: StateQuery = None) -> Page[ConflictOut]:
     items = [conflict_out(c, d) for c, d in repo.conflicts_for(session, state=state_code(state, "state"))]
     return Page(items=items, total=len(items), next=None)

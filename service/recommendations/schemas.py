@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, HttpUrl, model_validator
 
 from scrapers.records import Implementation, Position
+from service.pagination import MAX_ID
 
 
 class Status(StrEnum):
@@ -164,3 +166,21 @@ class RecommendationDetail(RecommendationItem):
     context: str | None
     attributes: dict[str, str]
     first_seen_at: datetime
+
+
+class AssessmentIn(BaseModel):
+    implementation: Literal["not_implemented", "partially_implemented", "implemented"]
+    effective_on: date
+    evidence_url: HttpUrl | None = None
+    evidence_document_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    note: str | None = Field(default=None, max_length=5000)
+
+    @model_validator(mode="after")
+    def _needs_evidence(self) -> AssessmentIn:
+        if self.evidence_url is None and self.evidence_document_id is None:
+            raise ValueError("give evidence_url or evidence_document_id: an assessment needs evidence")
+        return self
+
+
+class EvidenceDecision(BaseModel):
+    note: str | None = Field(default=None, max_length=5000)

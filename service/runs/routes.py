@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from service.db import get_session
@@ -14,39 +12,9 @@ from service.models import RunOutcome
 from service.pagination import Page, decode_cursor, encode_cursor
 from service.run_errors import public_entry
 from service.runs import repository as repo
+from service.runs.schemas import RunOut, SourceOut
 
 router = APIRouter(prefix="/api/v1", tags=["runs"])
-
-
-class RunOut(BaseModel):
-    id: int
-    source: str
-    trigger: str
-    started_at: datetime
-    finished_at: datetime | None
-    outcome: str
-    fetched: int
-    skipped_unchanged: int
-    inserted: int
-    updated: int
-    unchanged: int
-    rejected: int
-    errors: list[dict[str, Any]]
-
-
-class SourceOut(BaseModel):
-    source: str
-    last_run_id: int | None
-    last_outcome: str | None
-    last_run_at: datetime | None
-    last_success_at: datetime | None
-    failing: bool
-    consecutive_failures: int
-    newest_document_at: datetime | None
-    freshness_seconds: float | None
-    next_run_at: datetime | None
-    skip_reason: str | None = Field(default=None, description="When the latest run was skipped: "
-                                    "why nothing was fetched and what to set")
 
 
 @router.get("/runs", response_model=Page[RunOut], summary="Scrape runs, newest first")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
-from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from scrapers import countries
@@ -16,24 +14,15 @@ from service.auth.keys import Principal
 from service.config import Settings, get_settings
 from service.db import get_session
 from service.errors import InvalidParameter
-from service.models import Role, WatchedState
-from service.states.seed import ensure_state
+from service.models import Role
+from service.watchlist.repository import replace_states, stored_states
+from service.watchlist.schemas import Watchlist, WatchlistIn
 
 router = APIRouter(prefix="/api/v1/watchlist", tags=["watchlist"])
 
 
-class Watchlist(BaseModel):
-    states: list[str] = Field(description="ISO3 codes added through the API")
-    from_settings: list[str] = Field(default_factory=list, description="RECWATCH_WATCHLIST")
-
-
-class WatchlistIn(BaseModel):
-    states: list[str] = Field(max_length=250)
-
-
 def _current(session: Session, settings: Settings) -> Watchlist:
-    stored = session.execute(select(WatchedState.state).order_by(WatchedState.state)).scalars().all()
-    return Watchlist(states=list(stored), from_settings=settings.watched_states)
+    return Watchlist(states=stored_states(session), from_settings=settings.watched_states)
 
 
 @router.get("", response_model=Watchlist, summary="The monitored states")
@@ -53,10 +42,7 @@ def put_watchlist(body: WatchlistIn, request: Request, session: Annotated[Sessio
             raise InvalidParameter(f"states: unknown state {value!r}")
         codes.append(code)
     before = _current(session, settings).states
-    session.execute(delete(WatchedState))
-    for code in sorted(set(codes)):
-        ensure_state(session, code)
-        session.add(WatchedState(state=code, added_by=principal.name))
+    replace_states(session, codes, added_by=principal.name)
     audit.record(session, principal, "watchlist.replace", target="watchlist", request=request,
                  detail={"before": before, "after": sorted(set(codes))})
     session.commit()
