@@ -10,7 +10,6 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from service.reports.routes import router
 from service.sample import load_sample
 from tests.service.reports.conftest import HOSTILE_FORMULA, truth
 
@@ -23,9 +22,7 @@ TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml
 
 @pytest.fixture
 def api(client):
-    """The client, with the reports router included if main.py does not include it yet."""
-    if not any(getattr(r, "path", "") == "/api/v1/export" for r in client.app.routes):
-        client.app.include_router(router)
+    """The client of the real app (main.py includes the reports router)."""
     return client
 
 

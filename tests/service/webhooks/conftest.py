@@ -41,17 +41,14 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
 
 
 def build_client(settings: Settings, engine: Engine):  # type: ignore[no-untyped-def]
-    """The real app (plus the webhooks router until main.py includes it) on the test database."""
+    """The real app on the test database."""
     from fastapi.testclient import TestClient
 
     from service.config import get_settings
     from service.db import get_session
     from service.main import create_app
-    from service.webhooks.routes import router
 
     app = create_app(engine_provider=lambda: engine, settings=settings)  # middleware reads keys too
-    if not any(getattr(r, "path", "").startswith("/api/v1/subscriptions") for r in app.routes):
-        app.include_router(router)
 
     def _session() -> Iterator[Session]:
         with Session(engine, expire_on_commit=False) as session:
